@@ -1,0 +1,292 @@
+package policy
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// FileName is the policy file read at the scanned root when --policy is not given.
+const FileName = ".tlsgate.yml"
+
+// Error is a problem in a policy file, located at file:line:column.
+type Error struct {
+	File   string
+	Line   int
+	Column int
+	Msg    string
+}
+
+func (e *Error) Error() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
+}
+
+// Resolve returns the policy for a --policy value: a built-in name (which
+// wins over a file of the same name) or a file path. An empty value reads
+// FileName under root when it exists, else the default built-in.
+func Resolve(value, root string) (*Policy, error) {
+	if value == "" {
+		if root != "" {
+			path := filepath.Join(root, FileName)
+			if st, err := os.Stat(root); err == nil && !st.IsDir() {
+				path = filepath.Join(filepath.Dir(root), FileName)
+			}
+			if _, err := os.Stat(path); err == nil {
+				return LoadFile(path)
+			}
+		}
+		p, _ := Builtin(Default)
+		return p, nil
+	}
+	if p, ok := Builtin(value); ok {
+		return p, nil
+	}
+	if _, err := os.Stat(value); err != nil {
+		return nil, fmt.Errorf("policy %q is neither a built-in (%s) nor a readable file: %w", value, strings.Join(Names(), ", "), err)
+	}
+	return LoadFile(value)
+}
+
+// LoadFile reads and validates a policy file.
+func LoadFile(path string) (*Policy, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read policy: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// Parse validates and resolves policy file contents. name is used in errors.
+func Parse(name string, data []byte) (*Policy, error) {
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, &Error{File: name, Msg: "empty policy file"}
+		}
+		return nil, yamlError(name, err)
+	}
+	if len(doc.Content) == 0 {
+		return nil, &Error{File: name, Msg: "empty policy file"}
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, &Error{File: name, Line: root.Line, Column: root.Column, Msg: "a policy file is a mapping of keys (extends, min_version, …)"}
+	}
+	if err := checkKeys(name, root, reflect.TypeOf(Policy{})); err != nil {
+		return nil, err
+	}
+	base := Default
+	if n := lookup(root, "extends"); n != nil {
+		base = n.Value
+		if !IsBuiltin(base) {
+			return nil, &Error{File: name, Line: n.Line, Column: n.Column, Msg: fmt.Sprintf("extends: unknown built-in policy %q (want one of %s)", base, strings.Join(Names(), ", "))}
+		}
+	}
+	p, _ := Builtin(base)
+	if err := root.Decode(p); err != nil {
+		return nil, yamlError(name, err)
+	}
+	p.Name = name
+	p.Extends = base
+	// strict sets fail-on warning unless the file says otherwise.
+	if err := p.validate(name, root); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func yamlError(name string, err error) error {
+	// yaml.v3 errors read "yaml: line 3: …" or, for type errors,
+	// "yaml: unmarshal errors:\n  line 3: …".
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, "yaml: unmarshal errors:\n")
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	msg = strings.TrimSpace(msg)
+	var line int
+	if _, e := fmt.Sscanf(msg, "line %d:", &line); e == nil {
+		rest := msg[strings.Index(msg, ":")+1:]
+		return &Error{File: name, Line: line, Column: 1, Msg: strings.TrimSpace(rest)}
+	}
+	return &Error{File: name, Msg: msg}
+}
+
+func lookup(m *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// checkKeys walks the YAML tree against the struct's yaml tags and rejects
+// unknown keys with their position.
+func checkKeys(name string, n *yaml.Node, t reflect.Type) error {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		switch t.Kind() {
+		case reflect.Struct:
+			fields := map[string]reflect.Type{}
+			var known []string
+			for i := 0; i < t.NumField(); i++ {
+				f := t.Field(i)
+				tag := strings.Split(f.Tag.Get("yaml"), ",")[0]
+				if tag == "" || tag == "-" {
+					continue
+				}
+				fields[tag] = f.Type
+				known = append(known, tag)
+			}
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i]
+				ft, ok := fields[k.Value]
+				if !ok {
+					return &Error{File: name, Line: k.Line, Column: k.Column, Msg: fmt.Sprintf("unknown key %q (known: %s)", k.Value, strings.Join(known, ", "))}
+				}
+				if err := checkKeys(name, n.Content[i+1], ft); err != nil {
+					return err
+				}
+			}
+		case reflect.Map:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if err := checkKeys(name, n.Content[i+1], t.Elem()); err != nil {
+					return err
+				}
+			}
+		default:
+			return &Error{File: name, Line: n.Line, Column: n.Column, Msg: fmt.Sprintf("expected a %s, found a mapping", kindName(t))}
+		}
+	case yaml.SequenceNode:
+		if t.Kind() != reflect.Slice {
+			return &Error{File: name, Line: n.Line, Column: n.Column, Msg: fmt.Sprintf("expected a %s, found a list", kindName(t))}
+		}
+		for _, c := range n.Content {
+			if err := checkKeys(name, c, t.Elem()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func kindName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map:
+		return "mapping"
+	case reflect.Slice:
+		return "list"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int:
+		return "number"
+	}
+	return "scalar"
+}
+
+func (p *Policy) validate(name string, root *yaml.Node) error {
+	at := func(path ...string) (int, int) {
+		n := root
+		for _, k := range path {
+			if n == nil || n.Kind != yaml.MappingNode {
+				return 0, 0
+			}
+			n = lookup(n, k)
+		}
+		if n == nil {
+			return 0, 0
+		}
+		return n.Line, n.Column
+	}
+	bad := func(msg string, path ...string) error {
+		l, c := at(path...)
+		return &Error{File: name, Line: l, Column: c, Msg: msg}
+	}
+	for _, c := range p.ForbiddenCiphers {
+		if !contains(CipherClasses(), c) {
+			return bad(fmt.Sprintf("forbidden_ciphers: unknown class %q (want %s)", c, strings.Join(CipherClasses(), ", ")), "forbidden_ciphers")
+		}
+	}
+	if !contains(OSFamilies(), p.Client.OS) {
+		return bad(fmt.Sprintf("client.os: unknown OS family %q (want %s)", p.Client.OS, strings.Join(OSFamilies(), ", ")), "client", "os")
+	}
+	if p.Client.DotNet != "" && !contains([]string{"4.5.2", "4.6", "4.6.1", "4.6.2", "4.7", "4.7.1", "4.7.2", "4.8", "4.8.1"}, p.Client.DotNet) {
+		return bad(fmt.Sprintf("client.dotnet: unsupported .NET Framework runtime %q (want 4.5.2 … 4.8.1)", p.Client.DotNet), "client", "dotnet")
+	}
+	for _, o := range p.Package.OS {
+		if !contains(OSFamilies(), o) {
+			return bad(fmt.Sprintf("package.os: unknown OS family %q (want %s)", o, strings.Join(OSFamilies(), ", ")), "package", "os")
+		}
+	}
+	if p.Certificate.MinDaysToExpiry < 0 || p.Certificate.MinRSABits < 0 || p.Certificate.MinECBits < 0 {
+		return bad("certificate: values must not be negative", "certificate")
+	}
+	for i, e := range p.Endpoints {
+		if strings.TrimSpace(e.URL) == "" {
+			return bad(fmt.Sprintf("endpoints[%d]: url is required", i), "endpoints")
+		}
+	}
+	if sup := lookup(root, "suppressions"); sup != nil && sup.Kind == yaml.SequenceNode {
+		for i, n := range sup.Content {
+			if i < len(p.Suppressions) {
+				p.Suppressions[i].Line, p.Suppressions[i].Column = n.Line, n.Column
+			}
+		}
+	}
+	for _, s := range p.Suppressions {
+		e := func(msg string) error { return &Error{File: name, Line: s.Line, Column: s.Column, Msg: msg} }
+		if s.Rule == "" {
+			return e("suppression: rule is required")
+		}
+		if !validRuleID(s.Rule) {
+			return e(fmt.Sprintf("suppression: %q is not a rule id (TLSnnn)", s.Rule))
+		}
+		if strings.TrimSpace(s.Reason) == "" {
+			return e(fmt.Sprintf("suppression of %s: reason is required", s.Rule))
+		}
+		if s.Path == "" && s.Endpoint == "" {
+			return e(fmt.Sprintf("suppression of %s: path or endpoint is required", s.Rule))
+		}
+		if s.Expires != "" {
+			if _, err := time.Parse("2006-01-02", s.Expires); err != nil {
+				return e(fmt.Sprintf("suppression of %s: expires %q is not a date (YYYY-MM-DD)", s.Rule, s.Expires))
+			}
+		}
+	}
+	return nil
+}
+
+func validRuleID(s string) bool {
+	if len(s) != 6 || !strings.HasPrefix(s, "TLS") {
+		return false
+	}
+	for _, c := range s[3:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
