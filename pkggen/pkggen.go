@@ -45,6 +45,8 @@ type Bundle struct {
 	Extra     map[string]any
 	Artifacts []Artifact
 	Skips     []Skip
+	// ToolVersion is tlsgate's version, written into artifacts.
+	ToolVersion string
 }
 
 // WriteFile writes data to rel (slash-separated, inside the bundle) and

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"bytes"
+	"encoding"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/tlsgate/tlsgate/gate/probe"
 )
 
 // FileName is the policy file read at the scanned root when --policy is not given.
@@ -132,10 +135,26 @@ func lookup(m *yaml.Node, key string) *yaml.Node {
 }
 
 // checkKeys walks the YAML tree against the struct's yaml tags and rejects
-// unknown keys with their position.
-func checkKeys(name string, n *yaml.Node, t reflect.Type) error {
+// unknown keys, values of the wrong shape and values that do not parse
+// (protocols, levels, booleans, numbers) with their position. where is the
+// dotted key path used in messages ("client.os").
+func checkKeys(name string, n *yaml.Node, t reflect.Type, where ...string) error {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
+	}
+	path := strings.Join(where, ".")
+	prefix := ""
+	if path != "" {
+		prefix = path + ": "
+	}
+	bad := func(msg string) error {
+		return &Error{File: name, Line: n.Line, Column: n.Column, Msg: prefix + msg}
+	}
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		return checkKeys(name, n.Alias, t, where...)
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return nil
 	}
 	switch n.Kind {
 	case yaml.MappingNode:
@@ -156,33 +175,64 @@ func checkKeys(name string, n *yaml.Node, t reflect.Type) error {
 				k := n.Content[i]
 				ft, ok := fields[k.Value]
 				if !ok {
-					return &Error{File: name, Line: k.Line, Column: k.Column, Msg: fmt.Sprintf("unknown key %q (known: %s)", k.Value, strings.Join(known, ", "))}
+					return &Error{File: name, Line: k.Line, Column: k.Column, Msg: fmt.Sprintf("unknown key %q%s (known: %s)", k.Value, in(path), strings.Join(known, ", "))}
 				}
-				if err := checkKeys(name, n.Content[i+1], ft); err != nil {
+				if err := checkKeys(name, n.Content[i+1], ft, append(append([]string{}, where...), k.Value)...); err != nil {
 					return err
 				}
 			}
 		case reflect.Map:
 			for i := 0; i+1 < len(n.Content); i += 2 {
-				if err := checkKeys(name, n.Content[i+1], t.Elem()); err != nil {
+				if err := checkKeys(name, n.Content[i+1], t.Elem(), append(append([]string{}, where...), n.Content[i].Value)...); err != nil {
 					return err
 				}
 			}
 		default:
-			return &Error{File: name, Line: n.Line, Column: n.Column, Msg: fmt.Sprintf("expected a %s, found a mapping", kindName(t))}
+			return bad(fmt.Sprintf("expected a %s, found a mapping", kindName(t)))
 		}
 	case yaml.SequenceNode:
 		if t.Kind() != reflect.Slice {
-			return &Error{File: name, Line: n.Line, Column: n.Column, Msg: fmt.Sprintf("expected a %s, found a list", kindName(t))}
+			return bad(fmt.Sprintf("expected a %s, found a list", kindName(t)))
 		}
 		for _, c := range n.Content {
-			if err := checkKeys(name, c, t.Elem()); err != nil {
+			if err := checkKeys(name, c, t.Elem(), where...); err != nil {
 				return err
+			}
+		}
+	case yaml.ScalarNode:
+		if reflect.PointerTo(t).Implements(textUnmarshaler) {
+			v := reflect.New(t).Interface().(encoding.TextUnmarshaler)
+			if err := v.UnmarshalText([]byte(n.Value)); err != nil {
+				return bad(err.Error())
+			}
+			return nil
+		}
+		switch t.Kind() {
+		case reflect.Struct, reflect.Map, reflect.Slice:
+			return bad(fmt.Sprintf("expected a %s, found a scalar", kindName(t)))
+		case reflect.Bool:
+			var b bool
+			if err := n.Decode(&b); err != nil {
+				return bad(fmt.Sprintf("expected a boolean (true or false), found %q", n.Value))
+			}
+		case reflect.Int, reflect.Int64, reflect.Int32, reflect.Uint, reflect.Uint32, reflect.Uint64:
+			var i int64
+			if err := n.Decode(&i); err != nil {
+				return bad(fmt.Sprintf("expected a number, found %q", n.Value))
 			}
 		}
 	}
 	return nil
 }
+
+func in(path string) string {
+	if path == "" {
+		return ""
+	}
+	return " in " + path
+}
+
+var textUnmarshaler = reflect.TypeOf((*encoding.TextUnmarshaler)(nil)).Elem()
 
 func kindName(t reflect.Type) string {
 	switch t.Kind() {
@@ -236,8 +286,36 @@ func (p *Policy) validate(name string, root *yaml.Node) error {
 		return bad("certificate: values must not be negative", "certificate")
 	}
 	for i, e := range p.Endpoints {
+		item := func(key string) (int, int) {
+			seq := lookup(root, "endpoints")
+			if seq == nil || seq.Kind != yaml.SequenceNode || i >= len(seq.Content) {
+				return at("endpoints")
+			}
+			n := seq.Content[i]
+			if v := lookup(n, key); v != nil {
+				return v.Line, v.Column
+			}
+			return n.Line, n.Column
+		}
+		errAt := func(key, msg string) error {
+			l, c := item(key)
+			return &Error{File: name, Line: l, Column: c, Msg: msg}
+		}
 		if strings.TrimSpace(e.URL) == "" {
-			return bad(fmt.Sprintf("endpoints[%d]: url is required", i), "endpoints")
+			return errAt("url", fmt.Sprintf("endpoints[%d]: url is required", i))
+		}
+		if _, err := probe.ParseTarget(e.URL); err != nil {
+			return errAt("url", fmt.Sprintf("endpoints[%d]: url %q: %v", i, e.URL, err))
+		}
+		if !probe.ValidStartTLS(e.StartTLS) {
+			return errAt("starttls", fmt.Sprintf("endpoints[%d]: starttls %q: want one of %s", i, e.StartTLS, strings.Join(probe.StartTLSProtocols, ", ")))
+		}
+	}
+	for env, urls := range p.Environments {
+		for _, u := range urls {
+			if _, err := probe.ParseTarget(u); err != nil {
+				return bad(fmt.Sprintf("environments.%s: %q: %v", env, u, err), "environments", env)
+			}
 		}
 	}
 	if sup := lookup(root, "suppressions"); sup != nil && sup.Kind == yaml.SequenceNode {

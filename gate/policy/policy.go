@@ -136,6 +136,10 @@ type Package struct {
 	// EnableClient lists protocols to enable explicitly (TLS 1.1/1.2 on
 	// Windows 7, where they are off for clients by default).
 	EnableClient []finding.Protocol `yaml:"enable_client,omitempty" json:"enable_client,omitempty"`
+	// EnableServer lists protocols to enable explicitly for the SChannel
+	// server; when empty and DisableServer is set, the generator uses
+	// EnableClient for the server too (added by the generator engineer).
+	EnableServer []finding.Protocol `yaml:"enable_server,omitempty" json:"enable_server,omitempty"`
 	// DisableCiphers lists SChannel cipher families to disable: RC4, 3DES,
 	// NULL, DES.
 	DisableCiphers []string `yaml:"disable_ciphers,omitempty" json:"disable_ciphers,omitempty"`

@@ -40,9 +40,11 @@ type Result struct {
 	// Suites lists, in --full mode, every accepted suite per version key.
 	Suites      map[string][]string `json:"suites,omitempty"`
 	Certificate *Certificate        `json:"certificate"`
-	Connections int                 `json:"connections"`
-	ElapsedMS   int64               `json:"elapsed_ms"`
-	Errors      []string            `json:"errors"`
+	// Proxy is the HTTP CONNECT proxy used, when one was.
+	Proxy       string   `json:"proxy,omitempty"`
+	Connections int      `json:"connections"`
+	ElapsedMS   int64    `json:"elapsed_ms"`
+	Errors      []string `json:"errors"`
 }
 
 // Detail is the evidence for one protocol answer.
@@ -84,12 +86,28 @@ type Certificate struct {
 	ChainLength         int  `json:"chain_length"`
 	// Source is "handshake" or "raw" (from a raw probe's Certificate message).
 	Source string `json:"source"`
+	// NotYetValid: now is before not_before.
+	NotYetValid bool `json:"not_yet_valid,omitempty"`
+	// SelfSigned: the leaf is signed by its own key.
+	SelfSigned bool `json:"self_signed,omitempty"`
+	// IPAddresses are the leaf's IP subject alternative names.
+	IPAddresses []string `json:"ip_addresses,omitempty"`
+	// WeakSignature: a sent certificate (other than a self-signed root) is
+	// signed with SHA-1 or MD5; flagged by tlsgate because crypto/x509 no
+	// longer verifies such signatures at all.
+	WeakSignature bool `json:"weak_signature"`
 }
 
-// Conclusive reports whether every protocol answer is accepted or rejected.
+// Conclusive reports whether every protocol answer, and every cipher class
+// answer that was asked, is accepted or rejected.
 func (r *Result) Conclusive() bool {
 	for _, p := range finding.Protocols {
 		if r.Protocols[p.Key()] != Accepted && r.Protocols[p.Key()] != Rejected {
+			return false
+		}
+	}
+	for _, st := range r.CipherClasses {
+		if st != Accepted && st != Rejected {
 			return false
 		}
 	}

@@ -90,7 +90,14 @@ func Usagef(format string, a ...any) error { return &UsageError{fmt.Errorf(forma
 // commands returns a fresh, ordered slice of every subcommand that works.
 func commands() []*Command {
 	return []*Command{
+		scanCommand(),
 		versionCommand(),
+		probeCommand(),
+		genCommand(),
+		gateCommand(),
+		policyCommand(),
+		mergeCommand(),
+		serveCommand(),
 	}
 }
 

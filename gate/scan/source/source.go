@@ -291,4 +291,10 @@ type Fact struct {
 	RegName   string
 	RegValue  uint64
 	RegDelete bool
+	// RegType is the value type as written, lower-case without "reg_":
+	// "dword", "qword", "string" (REG_SZ and friends), "binary"; "" when
+	// unknown. RegString holds the data of a string value (and the raw
+	// data when a DWORD could not be parsed).
+	RegType   string
+	RegString string
 }

@@ -1,0 +1,24 @@
+using System;
+using System.Net;
+using System.Web;
+using System.Web.Mvc;
+using System.Web.Routing;
+
+namespace LegacyWebApp
+{
+    public class MvcApplication : HttpApplication
+    {
+        protected void Application_Start()
+        {
+            AreaRegistration.RegisterAllAreas();
+            RouteTable.Routes.MapRoute(
+                name: "Default",
+                url: "{controller}/{action}/{id}",
+                defaults: new { controller = "Payment", action = "Index", id = UrlParameter.Optional });
+
+            // TLS: the runtime targets 4.8 (httpRuntime targetFramework), so
+            // ServicePointManager uses the OS default protocols. Staging
+            // trusts its private CA through the machine store, not code.
+        }
+    }
+}

@@ -1,0 +1,1 @@
+<%@ Application Codebehind="Global.asax.cs" Inherits="LegacyWebApp.MvcApplication" Language="C#" %>

@@ -1,0 +1,1124 @@
+package scan
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/tlsgate/tlsgate/gate/finding"
+	"github.com/tlsgate/tlsgate/gate/scan/rules"
+	"github.com/tlsgate/tlsgate/gate/scan/source"
+)
+
+// hitKind says how a code finding's level is decided.
+type hitKind int
+
+const (
+	hitFixed    hitKind = iota // level fixed by the rule
+	hitPinSPT                  // TLS003: depends on the host's effective target
+	hitPinSsl                  // TLS004
+	hitAdditive                // TLS005
+)
+
+// hit is a finding produced by a code analyzer before its host-dependent
+// level is known.
+type hit struct {
+	finding.Finding
+	kind       hitKind
+	exactTls12 bool
+	ps         bool
+	start, end int
+}
+
+// fileResult collects everything analyzers learn from one file.
+type fileResult struct {
+	hits       []hit
+	facts      []source.Fact
+	notes      []finding.Notification
+	comments   []Span
+	directives []Span
+	psCore     bool
+	vbRegions  [][2]int // byte ranges analyzed as VB (for #Disable Warning)
+}
+
+func (r *fileResult) seen(rule string, start int) bool {
+	for _, h := range r.hits {
+		if h.RuleID == rule && h.start == start {
+			return true
+		}
+	}
+	return false
+}
+
+// seenLine reports whether rule already has a finding starting on line.
+func (r *fileResult) seenLine(rule, path string, line int) bool {
+	for _, h := range r.hits {
+		if h.RuleID == rule && h.Location.Path == path && h.Location.StartLine == line {
+			return true
+		}
+	}
+	return false
+}
+
+// add records a finding over tokens [s, e) of the analyzer.
+func (a *analyzer) add(rule string, lvl finding.Severity, kind hitKind, s, e int, msg string) *hit {
+	if s < 0 || s >= len(a.t) {
+		return nil
+	}
+	if e <= s {
+		e = s + 1
+	}
+	if e > len(a.t) {
+		e = len(a.t)
+	}
+	for e > s+1 && (a.t[e-1].Kind == TNL) {
+		e--
+	}
+	so, eo := a.t[s].Start, a.t[e-1].End
+	if l, _ := a.f.Position(so); a.res.seen(rule, so) || a.res.seenLine(rule, a.f.Path, l) {
+		return nil
+	}
+	f := finding.Finding{
+		RuleID: rule, Level: lvl, Message: msg,
+		Location: a.f.Range(so, eo), Snippet: a.f.Snippet(so, eo), Fix: rules.Fix(rule),
+	}
+	a.res.hits = append(a.res.hits, hit{Finding: f, kind: kind, ps: a.lang == LangPS, start: so, end: eo})
+	return &a.res.hits[len(a.res.hits)-1]
+}
+
+func (a *analyzer) loc(s, e int) finding.Location {
+	if s >= len(a.t) {
+		return finding.Location{Path: a.f.Path}
+	}
+	if e > len(a.t) {
+		e = len(a.t)
+	}
+	if e <= s {
+		e = s + 1
+	}
+	return a.f.Range(a.t[s].Start, a.t[e-1].End)
+}
+
+var sslMethodNames = map[string]bool{
+	"authenticateasclient": true, "authenticateasclientasync": true, "beginauthenticateasclient": true,
+	"authenticateasserver": true, "authenticateasserverasync": true, "beginauthenticateasserver": true,
+}
+
+var callbackProps = map[string]bool{
+	"servercertificatevalidationcallback": true, "servercertificatecustomvalidationcallback": true,
+	"remotecertificatevalidationcallback": true,
+}
+
+// weakSwitches maps the TLS-weakening AppContext switches to their level.
+var weakSwitches = map[string]finding.Severity{
+	"switch.system.net.dontenableschusestrongcrypto":                              finding.Error,
+	"switch.system.servicemodel.disableusingservicepointmanagersecurityprotocols": finding.Error,
+	"switch.system.net.dontenablesystemdefaulttlsversions":                        finding.Warning,
+	"switch.system.servicemodel.dontenablesystemdefaulttlsversions":               finding.Warning,
+}
+
+var guardRe = regexp.MustCompile(`(?i)insecure|skip|allowinvalid|allowuntrusted|ignore(ssl|tls|cert|invalid)|disable(ssl|tls|cert)|trustall|acceptall|dangerous|(validate|verify|check)(ssl|tls|server)?cert\w*\s*(==|-eq)?\s*(false|\$false)|!\s*\w*(validate|verify)`)
+
+// assignOp returns the assignment operator at token i for this language.
+func (a *analyzer) assignOp(i int) string {
+	t := a.tok(i)
+	if t.Kind != TOp {
+		return ""
+	}
+	switch a.lang {
+	case LangCSharp:
+		switch t.Text {
+		case "=", "|=", "&=", "^=", "+=":
+			if t.Text == "=" && a.isOp(i+1, "=") {
+				return ""
+			}
+			return t.Text
+		}
+	case LangFSharp:
+		if t.Text == "<-" || t.Text == "=" {
+			return "="
+		}
+	case LangVB:
+		if t.Text == "=" || t.Text == "+=" {
+			return t.Text
+		}
+	case LangPS:
+		switch t.Text {
+		case "=", "+=", "-=":
+			return t.Text
+		}
+	}
+	return ""
+}
+
+// vbStmtStart reports whether token s begins a VB statement (so '=' after
+// the chain is an assignment, not a comparison).
+func (a *analyzer) vbStmtStart(s int) bool {
+	if a.lang != LangVB {
+		return true
+	}
+	p := a.tok(s - 1)
+	if s == 0 || p.Kind == TNL || p.Kind == TOp && (p.Text == ":" || p.Text == "{" || p.Text == ",") {
+		return true
+	}
+	return p.Kind == TIdent && (strings.EqualFold(p.Text, "Then") || strings.EqualFold(p.Text, "Else") || strings.EqualFold(p.Text, "With"))
+}
+
+// scan runs every code sink over the token stream.
+func (a *analyzer) scan() {
+	a.res.comments = append(a.res.comments, a.lx.Comments...)
+	a.res.directives = append(a.res.directives, a.lx.Directives...)
+	for i := 0; i < len(a.t); i++ {
+		t := a.t[i]
+		switch t.Kind {
+		case TIdent:
+			low := strings.ToLower(t.Text)
+			switch {
+			case low == "securityprotocol":
+				a.securityProtocolSink(i)
+			case low == "sslprotocols" || low == "enabledsslprotocols":
+				a.sslPropertySink(i)
+			case sslMethodNames[low] && a.isOp(i+1, "("):
+				a.sslMethodSink(i)
+			case callbackProps[low]:
+				a.callbackSink(i)
+			case low == "dangerousacceptanyservercertificatevalidator":
+				a.dangerousValidator(i)
+			case low == "certificatepolicy":
+				a.certificatePolicySink(i)
+			case low == "setswitch" && a.isOp(i+1, "(") && a.isOp(i-1, ".", "::", "?."):
+				a.setSwitch(i)
+			case low == "sslstream" && a.isIdent(i-1, "new", "New") && a.isOp(i+1, "("):
+				a.sslStreamCtor(i)
+			case low == "winhttpsetoption" && a.isOp(i+1, "(") && a.lang != LangPS:
+				a.winHTTPSetOption(i)
+			case low == "invokemember" && a.isOp(i+1, "("):
+				a.invokeMemberSetSwitch(i)
+			}
+		case TParam:
+			if a.lang == LangPS {
+				switch t.Val {
+				case "skipcertificatecheck":
+					a.psSkipCert(i)
+				case "sslprotocol":
+					a.psSslProtocol(i)
+				}
+			}
+		}
+	}
+	if a.lang == LangPS {
+		a.psRegistry()
+	}
+}
+
+// securityProtocolSink handles writes to ServicePointManager.SecurityProtocol.
+func (a *analyzer) securityProtocolSink(i int) {
+	op := a.assignOp(i + 1)
+	if op == "" {
+		return
+	}
+	s := a.chainStart(i)
+	chain := strings.ToLower(a.f.Text[a.t[s].Start:a.t[i].End])
+	if !strings.Contains(chain, "servicepointmanager") {
+		// only a bare SecurityProtocol (using static / VB With) whose value
+		// is a SecurityProtocolType counts
+		if s != i && !(a.lang == LangVB && a.tok(s).Text == ".") {
+			return
+		}
+		e := a.stmtEnd(i + 2)
+		if !strings.Contains(strings.ToLower(a.f.Text[a.t[i+1].End:a.t[min(e, len(a.t)-1)].End]), "securityprotocoltype") {
+			return
+		}
+	}
+	if !a.vbStmtStart(s) {
+		return
+	}
+	vs := i + 2
+	e := a.stmtEnd(vs)
+	encl := a.enclosingMethod(i)
+	v, fp := a.fold(vs, e, encl)
+	switch op {
+	case "|=", "+=":
+		v = val{ok: true, cur: true, keep: allBits}.or(v)
+	case "&=", "-=":
+		if op == "-=" {
+			v = v.not()
+		}
+		v = val{ok: true, cur: true, keep: allBits}.and(v)
+	case "^=":
+		if a.guardedXor(s) {
+			v = val{ok: true, cur: true, keep: allBits &^ v.add}
+		} else {
+			v = val{ok: true, cur: true, keep: allBits}.or(v)
+		}
+	}
+	if fp.param != "" && !v.ok && v.add&weakSPT == 0 && encl != nil {
+		if a.helperCallSites(encl, fp.param, op, s, e) {
+			return
+		}
+	}
+	a.judgeSPT(v, s, e, "ServicePointManager.SecurityProtocol")
+}
+
+// judgeSPT classifies a folded SecurityProtocol write and emits its finding and fact.
+func (a *analyzer) judgeSPT(v val, s, e int, what string) {
+	fact := source.Fact{Kind: source.ProtocolAssign, Location: a.loc(s, e), Protocols: protoSet(v.add), Additive: v.cur && v.add != 0}
+	weak := v.add & weakSPT
+	switch {
+	case weak != 0:
+		a.add("TLS001", finding.Error, hitFixed, s, e, fmt.Sprintf("%s enables deprecated %s (value includes %s): the process opts out of the OS default and keeps protocols deprecated by RFC 8996", what, protoNames(weak), protoNames(v.add)))
+	case !v.ok:
+		fact.Unresolved = true
+		if v.cur && v.add == 0 {
+			// current & unknown: a removal with an unresolved mask
+			fact.Removal = true
+			fact.Unresolved = false
+			break
+		}
+		a.add("TLS019", finding.Note, hitFixed, s, e, what+" is set from a value that cannot be resolved statically: agility is lost and safety cannot be proven")
+	case v.add == 0 && !v.cur:
+		fact.SystemDefault = true
+	case v.add == 0 && v.cur:
+		fact.Removal = true
+	case v.cur:
+		h := a.add("TLS005", finding.Warning, hitAdditive, s, e, fmt.Sprintf("%s is OR-ed into %s: on 4.7+ this replaces the OS default with a fixed list (no TLS 1.3); on older targets the weak defaults stay enabled", protoNames(v.add), what))
+		_ = h
+		if v.keep != allBits {
+			fact.Removal = true
+		}
+	default:
+		h := a.add("TLS003", finding.Warning, hitPinSPT, s, e, fmt.Sprintf("%s is pinned to %s: the application loses OS agility (future TLS versions and OS-level deprecations)", what, protoNames(v.add)))
+		if h != nil && v.add == bitTls12 {
+			h.exactTls12 = true
+		}
+	}
+	if v.cur && v.keep != allBits && v.add == 0 {
+		fact.Removal = true
+	}
+	a.res.facts = append(a.res.facts, fact)
+}
+
+// guardedXor reports whether a ^= statement is guarded by a membership test
+// (HasFlag or a bit test) in an enclosing if.
+func (a *analyzer) guardedXor(s int) bool {
+	c := strings.ToLower(a.guardCond(s))
+	return strings.Contains(c, "hasflag") || strings.Contains(c, "&") || strings.Contains(c, "-band") || strings.Contains(c, " and ")
+}
+
+// guardCond returns the text of the if-condition that directly guards the
+// statement starting at token s ("" when none).
+func (a *analyzer) guardCond(s int) string {
+	k := s - 1
+	for k >= 0 && a.isNL(k) {
+		k--
+	}
+	if a.isOp(k, "{") {
+		k--
+		for k >= 0 && a.isNL(k) {
+			k--
+		}
+	}
+	if a.lang == LangVB {
+		if a.isIdent(k, "Then") {
+			j := k
+			for j >= 0 && !a.isNL(j) && !a.isIdent(j, "If") {
+				j--
+			}
+			if a.isIdent(j, "If") {
+				return a.f.Text[a.t[j].End:a.t[k].Start]
+			}
+		}
+		return ""
+	}
+	if a.isOp(k, ")") {
+		o := a.matchBack(k)
+		if o > 0 && a.isIdent(o-1, "if", "elseif", "while") {
+			return a.f.Text[a.t[o].Start:a.t[k].End]
+		}
+	}
+	return ""
+}
+
+// helperCallSites evaluates a helper method that ORs its parameter into the
+// sink at each call site in the file. It reports true when call sites exist
+// (then the sink itself is not reported).
+func (a *analyzer) helperCallSites(m *method, param, op string, s, e int) bool {
+	idx := -1
+	for k, p := range m.params {
+		if p == param {
+			idx = k
+		}
+	}
+	if idx < 0 {
+		return false
+	}
+	found := false
+	for j := 0; j < len(a.t); j++ {
+		if j == m.start || j == m.start+1 || !a.isOp(j+1, "(") || !strings.EqualFold(a.t[j].Text, m.name) || a.t[j].Kind != TIdent {
+			continue
+		}
+		if j >= m.bs && j < m.be {
+			continue
+		}
+		cl := a.match(j + 1)
+		args := a.splitArgs(j+2, cl)
+		if idx >= len(args) {
+			continue
+		}
+		v, _ := a.fold(args[idx][0], args[idx][1], a.enclosingMethod(j))
+		// re-apply the helper's own expression shape: |= param or = param
+		switch op {
+		case "|=", "+=":
+			v = val{ok: true, cur: true, keep: allBits}.or(v)
+		}
+		cs := a.stmtStart(j)
+		ce := a.stmtEnd(cs)
+		if ce <= j {
+			ce = cl + 1
+		}
+		found = true
+		a.judgeSPT(v, cs, ce, "ServicePointManager.SecurityProtocol (through "+m.name+")")
+	}
+	return found
+}
+
+// sslPropertySink handles X.SslProtocols = v, { SslProtocols = v },
+// EnabledSslProtocols = v, named arguments and property defaults.
+func (a *analyzer) sslPropertySink(i int) {
+	var vs int
+	s := i
+	switch {
+	case a.assignOp(i+1) != "" && !(a.lang == LangVB && !a.vbStmtStart(a.chainStart(i))):
+		p := a.tok(i - 1)
+		if !(a.isOp(i-1, ".", "?.", "{", ",", "(") || p.Kind == TNL || i == 0 || p.Kind == TIdent) {
+			return
+		}
+		if p.Kind == TIdent && !a.isOp(i-2, ".", "{", ";", "}") && a.lang == LangCSharp {
+			// "SslProtocols SslProtocols = x" field default: accept; "var x = " never reaches here
+		}
+		s = a.chainStart(i)
+		vs = i + 2
+		if a.assignOp(i+1) != "=" && a.assignOp(i+1) != "|=" {
+			return
+		}
+	case a.isOp(i+1, ":") && a.isOp(i-1, "(", ",") && a.lang == LangCSharp:
+		vs = i + 2 // named argument enabledSslProtocols: x
+	case a.isOp(i+1, "{") && a.lang == LangCSharp:
+		// auto-property with a default: SslProtocols SslProtocols { get; set; } = X;
+		cl := a.match(i + 1)
+		if !a.isOp(cl+1, "=") {
+			return
+		}
+		vs = cl + 2
+		s = i
+	default:
+		return
+	}
+	e := a.stmtEnd(vs)
+	v, fp := a.fold(vs, e, a.enclosingMethod(i))
+	if a.assignOp(i+1) == "|=" {
+		v = val{ok: true, cur: true, keep: allBits}.or(v)
+	}
+	if !v.ok && !v.enum && v.add == 0 {
+		// not recognisably a protocol value (e.g. a property of another type)
+		if fp.param == "" && !a.looksProtocolTyped(vs, e) {
+			return
+		}
+	}
+	name := a.t[i].Text
+	a.judgeSsl(v, s, e, name)
+}
+
+// looksProtocolTyped reports whether an unresolved value mentions protocols.
+func (a *analyzer) looksProtocolTyped(s, e int) bool {
+	if s >= len(a.t) {
+		return false
+	}
+	if e > len(a.t) {
+		e = len(a.t)
+	}
+	if e <= s {
+		return false
+	}
+	txt := strings.ToLower(a.f.Text[a.t[s].Start:a.t[e-1].End])
+	return strings.Contains(txt, "sslprotocols") || strings.Contains(txt, "protocol")
+}
+
+// judgeSsl classifies a folded SslProtocols value at a sink.
+func (a *analyzer) judgeSsl(v val, s, e int, what string) {
+	weak := v.add & weakSsl
+	switch {
+	case weak != 0:
+		a.add("TLS002", finding.Error, hitFixed, s, e, fmt.Sprintf("%s enables deprecated %s (value includes %s)", what, protoNames(weak), protoNames(v.add)))
+	case !v.ok:
+		if v.cur {
+			return
+		}
+		a.add("TLS019", finding.Note, hitFixed, s, e, what+" is set from a value that cannot be resolved statically: agility is lost and safety cannot be proven")
+	case v.add&modernBits != 0:
+		h := a.add("TLS004", finding.Warning, hitPinSsl, s, e, fmt.Sprintf("%s is pinned to %s: the connection loses OS agility (future TLS versions and OS-level deprecations)", what, protoNames(v.add)))
+		if h != nil && v.add == bitTls12 {
+			h.exactTls12 = true
+		}
+	}
+}
+
+// sslMethodSink handles SslStream.AuthenticateAs*(…, SslProtocols, …).
+func (a *analyzer) sslMethodSink(i int) {
+	if !a.isOp(i-1, ".", "?.") {
+		return // a declaration or an unrelated method of the same name
+	}
+	cl := a.match(i + 1)
+	args := a.splitArgs(i+2, cl)
+	low := strings.ToLower(a.t[i].Text)
+	pos := 2
+	for k, ar := range args {
+		// named argument enabledSslProtocols: X
+		if a.isOp(ar[0]+1, ":") && strings.EqualFold(a.tok(ar[0]).Text, "enabledSslProtocols") {
+			pos = k
+			args[k][0] = ar[0] + 2
+		}
+	}
+	if pos >= len(args) {
+		return
+	}
+	ar := args[pos]
+	v, fp := a.fold(ar[0], ar[1], a.enclosingMethod(i))
+	if v.boolean != 0 {
+		return
+	}
+	if !(len(args) >= 4 || v.enum || v.typ != typUnknown) {
+		return
+	}
+	if strings.HasPrefix(low, "begin") && len(args) < 5 && !v.enum {
+		return
+	}
+	if !v.ok && !v.enum && fp.param == "" && !a.looksProtocolTyped(ar[0], ar[1]) && len(args) < 4 {
+		return
+	}
+	s := a.stmtStart(i)
+	e := a.stmtEnd(s)
+	if e <= cl {
+		e = cl + 1
+	}
+	a.judgeSsl(v, s, e, "SslStream."+a.t[i].Text)
+}
+
+// callbackSink handles certificate-validation callbacks assigned or added.
+func (a *analyzer) callbackSink(i int) {
+	op := a.assignOp(i + 1)
+	var vs int
+	s := i
+	switch {
+	case op == "=" || op == "+=":
+		if !a.isOp(i-1, ".", "?.", "::", "{", ",", "(") && a.tok(i-1).Kind != TNL && i != 0 {
+			return
+		}
+		s = a.chainStart(i)
+		if !a.vbStmtStart(s) {
+			return
+		}
+		vs = i + 2
+	case a.isOp(i+1, ":") && a.isOp(i-1, "(", ","):
+		vs = i + 2
+	case a.isOp(i+1, "(") && a.isIdent(i-1, "new", "New"):
+		// new RemoteCertificateValidationCallback(X)
+		cl := a.match(i + 1)
+		ok, guard := a.acceptsAll(i+2, cl)
+		if !ok {
+			return
+		}
+		s = a.stmtStart(i - 1)
+		e := a.stmtEnd(s)
+		if e <= cl {
+			e = cl + 1
+		}
+		a.reportCallback(s, e, guard || a.guarded(s))
+		return
+	case a.lang == LangVB && a.isIdent(i-2, "AddHandler") && a.isOp(i+1, ","):
+		s = i - 2
+		vs = i + 2
+	default:
+		return
+	}
+	e := a.stmtEnd(vs)
+	ok, guard := a.acceptsAll(vs, e)
+	if !ok {
+		return
+	}
+	a.reportCallback(s, e, guard || a.guarded(s))
+}
+
+func (a *analyzer) reportCallback(s, e int, guarded bool) {
+	lvl := finding.Error
+	msg := "certificate validation callback accepts every certificate (returns true on every path): any man in the middle is trusted"
+	if guarded {
+		lvl = finding.Warning
+		msg += " (behind an opt-in setting)"
+	}
+	a.add("TLS006", lvl, hitFixed, s, e, msg)
+}
+
+// guarded reports whether the statement at s sits under an opt-in flag whose
+// name says insecure / skip / allowInvalid.
+func (a *analyzer) guarded(s int) bool {
+	c := a.guardCond(s)
+	if c == "" {
+		// also look one enclosing level further (if (x) { … stmt … })
+		d := 0
+		for k := s - 1; k >= 0 && k > s-400; k-- {
+			if isClose(a.t[k]) {
+				d++
+			} else if isOpen(a.t[k]) {
+				if d == 0 {
+					if a.t[k].Text == "{" {
+						c = a.guardCond(k + 1)
+					}
+					break
+				}
+				d--
+			}
+		}
+	}
+	return c != "" && guardRe.MatchString(c)
+}
+
+// acceptsAll decides whether the callback expression [s, e) returns true on
+// every path. The second result is true when a ternary's condition gates it.
+func (a *analyzer) acceptsAll(s, e int) (bool, bool) {
+	if a.depth > 6 || s >= e || s >= len(a.t) {
+		return false, false
+	}
+	a.depth++
+	defer func() { a.depth-- }()
+	for s < e && a.isNL(s) {
+		s++
+	}
+	// strip wrappers: new RemoteCertificateValidationCallback(x), [T] { }, (x)
+	if a.isIdent(s, "new", "New") {
+		j := s + 1
+		for j < e && (a.tok(j).Kind == TIdent || a.isOp(j, ".")) {
+			j++
+		}
+		if a.isOp(j, "<") { // Func<...>
+			d := 0
+			for ; j < e; j++ {
+				if a.isOp(j, "<") {
+					d++
+				} else if a.isOp(j, ">") {
+					d--
+					if d == 0 {
+						j++
+						break
+					}
+				}
+			}
+		}
+		if a.isOp(j, "(") {
+			cl := a.match(j)
+			return a.acceptsAll(j+1, cl)
+		}
+		return false, false
+	}
+	if a.lang == LangPS && a.isOp(s, "[") {
+		cl := a.match(s)
+		return a.acceptsAll(cl+1, e)
+	}
+	if a.isOp(s, "(") && a.match(s) == e-1 {
+		return a.acceptsAll(s+1, e-1)
+	}
+	// C# ternary: cond ? a : b
+	if a.lang == LangCSharp {
+		d := 0
+		for j := s; j < e; j++ {
+			if isOpen(a.t[j]) {
+				d++
+			} else if isClose(a.t[j]) {
+				d--
+			} else if d == 0 && a.isOp(j, "?") {
+				// find ':' at depth 0
+				d2 := 0
+				for k := j + 1; k < e; k++ {
+					if isOpen(a.t[k]) {
+						d2++
+					} else if isClose(a.t[k]) {
+						d2--
+					} else if d2 == 0 && a.isOp(k, ":") {
+						x, _ := a.acceptsAll(j+1, k)
+						y, _ := a.acceptsAll(k+1, e)
+						if x || y {
+							return true, true
+						}
+						return false, false
+					}
+				}
+				return false, false
+			} else if d == 0 && a.isOp(j, "=>") {
+				break
+			}
+		}
+	}
+	t := a.tok(s)
+	switch a.lang {
+	case LangPS:
+		if a.isOp(s, "{") {
+			cl := a.match(s)
+			return a.psBlockTrue(s+1, cl), false
+		}
+		if t.Kind == TVar && e == s+1 {
+			return a.declAcceptsAll(t.Val, s)
+		}
+		return false, false
+	case LangVB:
+		if a.isIdent(s, "AddressOf") {
+			return a.methodAcceptsAll(a.lastIdent(s+1, e)), false
+		}
+		if a.isIdent(s, "Function") && a.isOp(s+1, "(") {
+			cl := a.match(s + 1)
+			if cl+1 < len(a.t) && !a.isNL(cl+1) {
+				// single-line Function(x) True
+				return cl+2 == e && a.isIdent(cl+1, "True"), false
+			}
+			// multi-line: body until End Function
+			for k := cl + 1; k+1 < len(a.t); k++ {
+				if a.isIdent(k, "End") && a.isIdent(k+1, "Function") {
+					return a.blockTrue(cl+1, k), false
+				}
+			}
+			return false, false
+		}
+	case LangFSharp:
+		if a.isIdent(s, "fun") {
+			for j := s; j < e; j++ {
+				if a.isOp(j, "->") {
+					return j+2 == e && a.isIdent(j+1, "true"), false
+				}
+			}
+			return false, false
+		}
+	}
+	if a.isIdent(s, "delegate") {
+		j := s + 1
+		if a.isOp(j, "(") {
+			j = a.match(j) + 1
+		}
+		if a.isOp(j, "{") {
+			return a.blockTrue(j+1, a.match(j)), false
+		}
+		return false, false
+	}
+	if a.isIdent(s, "static", "async") {
+		return a.acceptsAll(s+1, e)
+	}
+	// lambda: params => body
+	for j := s; j < e; j++ {
+		if isOpen(a.t[j]) && a.t[j].Text == "(" {
+			j = a.match(j)
+			continue
+		}
+		if a.isOp(j, "=>") {
+			b := j + 1
+			if a.isOp(b, "{") {
+				return a.blockTrue(b+1, a.match(b)), false
+			}
+			return b+1 == e && a.isIdent(b, "true"), false
+		}
+		if isOpen(a.t[j]) || a.t[j].Kind == TOp && a.t[j].Text != "." && a.t[j].Text != "," {
+			break
+		}
+	}
+	if a.isIdent(s, "HttpClientHandler") || strings.EqualFold(a.lastIdentText(s, e), "DangerousAcceptAnyServerCertificateValidator") {
+		if strings.EqualFold(a.lastIdentText(s, e), "DangerousAcceptAnyServerCertificateValidator") {
+			return true, false
+		}
+	}
+	// method group or local holding a lambda
+	if t.Kind == TIdent {
+		allChain := true
+		for j := s; j < e; j++ {
+			if !(a.t[j].Kind == TIdent || a.isOp(j, ".")) {
+				allChain = false
+			}
+		}
+		if allChain {
+			name := a.lastIdentText(s, e)
+			if ms := a.meths[a.key(name)]; len(ms) > 0 {
+				return a.methodAcceptsAll(name), false
+			}
+			if e == s+1 {
+				return a.declAcceptsAll(name, s)
+			}
+		}
+	}
+	return false, false
+}
+
+func (a *analyzer) lastIdent(s, e int) string { return a.lastIdentText(s, e) }
+
+func (a *analyzer) lastIdentText(s, e int) string {
+	for j := min(e, len(a.t)) - 1; j >= s; j-- {
+		if a.t[j].Kind == TIdent {
+			return a.t[j].Text
+		}
+	}
+	return ""
+}
+
+func (a *analyzer) declAcceptsAll(name string, at int) (bool, bool) {
+	ds := a.decls[a.key(name)]
+	for k := len(ds) - 1; k >= 0; k-- {
+		d := ds[k]
+		if d.name < at {
+			return a.acceptsAll(d.vs, d.ve)
+		}
+	}
+	return false, false
+}
+
+// methodAcceptsAll reports whether every method of that name in the file
+// returns true on every path.
+func (a *analyzer) methodAcceptsAll(name string) bool {
+	ms := a.meths[a.key(name)]
+	if len(ms) == 0 {
+		return false
+	}
+	for _, m := range ms {
+		if m.exprBody {
+			if !(m.be == m.bs+1 && a.isIdent(m.bs, "true")) {
+				return false
+			}
+			continue
+		}
+		if a.lang == LangPS {
+			if !a.psBlockTrue(m.bs, m.be) {
+				return false
+			}
+			continue
+		}
+		if !a.blockTrue(m.bs, m.be) {
+			return false
+		}
+	}
+	return true
+}
+
+// blockTrue: a C#/VB block [s, e) whose every return is "return true", with
+// at least one, and no throw.
+func (a *analyzer) blockTrue(s, e int) bool {
+	n := 0
+	for j := s; j < e && j < len(a.t); j++ {
+		if a.isIdent(j, "throw", "Throw") {
+			return false
+		}
+		if a.isIdent(j, "return", "Return") {
+			if !a.isIdent(j+1, "true", "True") {
+				return false
+			}
+			nx := a.tok(j + 2)
+			if !(nx.Kind == TOp && (nx.Text == ";" || nx.Text == "}") || nx.Kind == TNL || j+2 >= e) {
+				return false
+			}
+			n++
+		}
+	}
+	return n > 0
+}
+
+// psBlockTrue: a PowerShell scriptblock body that outputs $true on every
+// path ({ $true } / { return $true }).
+func (a *analyzer) psBlockTrue(s, e int) bool {
+	var toks []Token
+	for j := s; j < e && j < len(a.t); j++ {
+		if a.t[j].Kind == TNL || a.isOp(j, ";") {
+			continue
+		}
+		toks = append(toks, a.t[j])
+	}
+	if len(toks) == 0 {
+		return false
+	}
+	lastT := toks[len(toks)-1]
+	if !(lastT.Kind == TVar && lastT.Val == "true") {
+		return false
+	}
+	for k, t := range toks {
+		if t.Kind == TIdent && strings.EqualFold(t.Text, "return") {
+			if k+1 >= len(toks) || !(toks[k+1].Kind == TVar && toks[k+1].Val == "true") {
+				return false
+			}
+		}
+		if t.Kind == TVar && t.Val == "false" || t.Kind == TIdent && strings.EqualFold(t.Text, "throw") {
+			return false
+		}
+	}
+	// a param() block or other statements before the final $true are fine
+	return true
+}
+
+func (a *analyzer) dangerousValidator(i int) {
+	if a.assignOp(i+1) != "" {
+		return // assigning the field itself (a re-implementation)
+	}
+	s := a.stmtStart(i)
+	e := a.stmtEnd(s)
+	if e <= i {
+		e = i + 1
+	}
+	// the assignment sink reports the same statement; dedupe by start
+	if a.res.seen("TLS006", a.t[s].Start) {
+		return
+	}
+	a.reportCallback(s, e, a.guarded(s))
+}
+
+// certificatePolicySink handles ServicePointManager.CertificatePolicy = new X().
+func (a *analyzer) certificatePolicySink(i int) {
+	if a.assignOp(i+1) != "=" {
+		return
+	}
+	s := a.chainStart(i)
+	if !a.vbStmtStart(s) {
+		return
+	}
+	vs := i + 2
+	e := a.stmtEnd(vs)
+	typ := ""
+	for j := vs; j < e; j++ {
+		t := a.t[j]
+		if t.Kind == TIdent && (strings.EqualFold(t.Text, "new") || strings.EqualFold(t.Text, "New-Object")) {
+			k := j + 1
+			for a.tok(k).Kind == TParam {
+				k++
+			}
+			typ = a.lastChainIdent(k)
+			break
+		}
+		if a.lang == LangPS && a.isOp(j, "[") {
+			cl := a.match(j)
+			if a.isOp(cl+1, "::") && a.isIdent(cl+2, "new") {
+				typ = strings.TrimSpace(a.f.Text[a.t[j].End:a.t[cl].Start])
+				break
+			}
+		}
+	}
+	if typ == "" {
+		return
+	}
+	if k := strings.LastIndexByte(typ, '.'); k >= 0 {
+		typ = typ[k+1:]
+	}
+	if a.acceptAllTypes[strings.ToLower(typ)] {
+		a.reportCallback(s, e, a.guarded(s))
+	}
+}
+
+func (a *analyzer) lastChainIdent(k int) string {
+	name := ""
+	for a.tok(k).Kind == TIdent || a.tok(k).Kind == TString {
+		name = a.tok(k).Text
+		if a.tok(k).Kind == TString {
+			name = a.tok(k).Val
+		}
+		if !a.isOp(k+1, ".") {
+			break
+		}
+		k += 2
+	}
+	return name
+}
+
+// collectPolicyTypes records classes whose CheckValidationResult returns
+// true on every path (ICertificatePolicy implementations that trust all).
+func (a *analyzer) collectPolicyTypes(into map[string]bool) {
+	for _, m := range a.meths["checkvalidationresult"] {
+		ok := false
+		if m.exprBody {
+			ok = m.be == m.bs+1 && a.isIdent(m.bs, "true")
+		} else if a.lang == LangPS {
+			ok = a.psBlockTrue(m.bs, m.be)
+		} else {
+			ok = a.blockTrue(m.bs, m.be)
+		}
+		if !ok {
+			continue
+		}
+		// the class: nearest preceding "class X"
+		for j := m.start; j >= 0; j-- {
+			if a.isIdent(j, "class", "Class") && a.tok(j+1).Kind == TIdent {
+				into[strings.ToLower(a.t[j+1].Text)] = true
+				break
+			}
+		}
+	}
+	// PowerShell classes: class X : System.Net.ICertificatePolicy { [bool] CheckValidationResult(...) { return $true } }
+	if a.lang == LangPS {
+		for j := 0; j+1 < len(a.t); j++ {
+			if !a.isIdent(j, "class") || a.tok(j+1).Kind != TIdent {
+				continue
+			}
+			k := j + 2
+			for k < len(a.t) && !a.isOp(k, "{") {
+				k++
+			}
+			cl := a.match(k)
+			for q := k; q < cl; q++ {
+				if a.isIdent(q, "CheckValidationResult") && a.isOp(q+1, "(") {
+					pc := a.match(q + 1)
+					if a.isOp(pc+1, "{") && a.psBlockTrue(pc+2, a.match(pc+1)) {
+						into[strings.ToLower(a.t[j+1].Text)] = true
+					}
+				}
+			}
+		}
+	}
+}
+
+// setSwitch handles AppContext.SetSwitch(name, value).
+func (a *analyzer) setSwitch(i int) {
+	chain := strings.ToLower(a.f.Text[a.t[a.chainStart(i)].Start:a.t[i].End])
+	if !strings.Contains(chain, "appcontext") {
+		return
+	}
+	cl := a.match(i + 1)
+	args := a.splitArgs(i+2, cl)
+	if len(args) != 2 {
+		return
+	}
+	a.judgeSwitch(args[0], args[1], i)
+}
+
+func (a *analyzer) judgeSwitch(nameArg, valArg [2]int, i int) {
+	nv, _ := a.fold(nameArg[0], nameArg[1], a.enclosingMethod(i))
+	if nv.str == nil {
+		// name via a const / static readonly string
+		if nameArg[1] == nameArg[0]+1 || a.tok(nameArg[0]).Kind == TIdent {
+			if ds := a.decls[a.key(a.lastIdentText(nameArg[0], nameArg[1]))]; len(ds) > 0 {
+				if a.tok(ds[len(ds)-1].vs).Kind == TString {
+					s := a.tok(ds[len(ds)-1].vs).Val
+					nv.str = &s
+				}
+			}
+		}
+	}
+	if nv.str == nil {
+		return
+	}
+	name := *nv.str
+	bv, _ := a.fold(valArg[0], valArg[1], a.enclosingMethod(i))
+	if bv.boolean == 0 {
+		return
+	}
+	s := a.stmtStart(i)
+	e := a.stmtEnd(s)
+	if e <= i {
+		e = a.match(i+1) + 1
+	}
+	on := bv.boolean == 1
+	a.res.facts = append(a.res.facts, source.Fact{Kind: source.SwitchSet, Location: a.loc(s, e), Switch: name, SwitchValue: on})
+	if lvl, ok := weakSwitches[strings.ToLower(name)]; ok && on {
+		what := "strong crypto off: the default falls back to Ssl3, Tls and weak ciphers"
+		switch strings.ToLower(name) {
+		case "switch.system.servicemodel.disableusingservicepointmanagersecurityprotocols":
+			what = "WCF message security stops following ServicePointManager (TLS 1.0 ceiling)"
+		case "switch.system.net.dontenablesystemdefaulttlsversions", "switch.system.servicemodel.dontenablesystemdefaulttlsversions":
+			what = "the OS default protocols are replaced by a fixed list"
+		}
+		a.add("TLS007", lvl, hitFixed, s, e, fmt.Sprintf("AppContext switch %s is set to true: %s", name, what))
+	}
+}
+
+// invokeMemberSetSwitch handles typeof(AppContext).InvokeMember("SetSwitch", …, new object[] { name, true }).
+func (a *analyzer) invokeMemberSetSwitch(i int) {
+	cl := a.match(i + 1)
+	args := a.splitArgs(i+2, cl)
+	if len(args) < 4 || a.tok(args[0][0]).Kind != TString || !strings.EqualFold(a.tok(args[0][0]).Val, "SetSwitch") {
+		return
+	}
+	last := args[len(args)-1]
+	// find the { name, value } initializer
+	for j := last[0]; j < last[1]; j++ {
+		if a.isOp(j, "{") {
+			inner := a.splitArgs(j+1, a.match(j))
+			if len(inner) == 2 {
+				a.judgeSwitch(inner[0], inner[1], i)
+			}
+			return
+		}
+	}
+}
+
+// sslStreamCtor handles new SslStream(stream, leaveOpen, callback, …).
+func (a *analyzer) sslStreamCtor(i int) {
+	cl := a.match(i + 1)
+	args := a.splitArgs(i+2, cl)
+	if len(args) < 3 {
+		return
+	}
+	ok, guard := a.acceptsAll(args[2][0], args[2][1])
+	if !ok {
+		return
+	}
+	s := a.stmtStart(i - 1)
+	e := a.stmtEnd(s)
+	if e <= cl {
+		e = cl + 1
+	}
+	a.reportCallback(s, e, guard || a.guarded(s))
+}
+
+// winHTTPSetOption handles C# P/Invoke WinHttpSetOption(h, 84 | 31, ref v, …).
+func (a *analyzer) winHTTPSetOption(i int) {
+	if a.lang == LangPS || !a.isOp(i+1, "(") {
+		return
+	}
+	// skip the extern declaration
+	if a.isIdent(i-1, "extern", "bool", "Boolean", "Function", "Sub") || a.tok(i-1).Kind == TIdent && strings.EqualFold(a.tok(i-1).Text, "static") {
+		return
+	}
+	cl := a.match(i + 1)
+	args := a.splitArgs(i+2, cl)
+	if len(args) < 3 {
+		return
+	}
+	ov, _ := a.fold(args[1][0], args[1][1], nil)
+	optText := strings.ToUpper(a.f.Text[a.t[args[1][0]].Start:a.t[args[1][1]-1].End])
+	opt := uint64(0)
+	switch {
+	case ov.ok:
+		opt = ov.add
+	case strings.Contains(optText, "SECURE_PROTOCOLS"):
+		opt = 84
+	case strings.Contains(optText, "SECURITY_FLAGS"):
+		opt = 31
+	}
+	vs, ve := args[2][0], args[2][1]
+	for vs < ve && a.isIdent(vs, "ref", "out", "ByRef") {
+		vs++
+	}
+	v, _ := a.fold(vs, ve, a.enclosingMethod(i))
+	txt := strings.ToUpper(a.f.Text[a.t[vs].Start:a.t[ve-1].End])
+	s := a.stmtStart(i)
+	e := a.stmtEnd(s)
+	if e <= cl {
+		e = cl + 1
+	}
+	switch opt {
+	case 84:
+		bits := v.add
+		if !v.ok && strings.Contains(txt, "SECURE_PROTOCOL_ALL") {
+			bits = 0xA8
+		}
+		if bits&0x2A8 != 0 {
+			a.add("TLS015", finding.Error, hitFixed, s, e, fmt.Sprintf("WinHttpSetOption(WINHTTP_OPTION_SECURE_PROTOCOLS) pins a mask with deprecated protocols (0x%X)", bits))
+		} else if v.ok && bits != 0 {
+			a.add("TLS015", finding.Note, hitFixed, s, e, fmt.Sprintf("WinHttpSetOption(WINHTTP_OPTION_SECURE_PROTOCOLS) pins a modern-only mask (0x%X): the OS default would follow future versions", bits))
+		}
+	case 31:
+		bits := v.add
+		if v.ok && bits&0x3300 != 0 {
+			a.add("TLS017", finding.Error, hitFixed, s, e, fmt.Sprintf("WinHttpSetOption(WINHTTP_OPTION_SECURITY_FLAGS) ignores certificate errors (0x%X)", bits))
+		} else if v.ok && bits&0x80 != 0 {
+			a.add("TLS017", finding.Note, hitFixed, s, e, "WinHttpSetOption(WINHTTP_OPTION_SECURITY_FLAGS) ignores certificate revocation")
+		}
+	}
+}

@@ -1,0 +1,485 @@
+package scan
+
+import (
+	"strings"
+
+	"github.com/tlsgate/tlsgate/gate/scan/source"
+)
+
+// analyzer holds one lexed code region (a file, or an embedded block of one)
+// and answers structural questions about it: statement bounds, declarations,
+// methods, constant values.
+type analyzer struct {
+	f     *source.File
+	lang  Lang
+	lx    *Lexed
+	t     []Token
+	decls map[string][]decl
+	meths map[string][]method
+	res   *fileResult
+	depth int
+	// shared with embedded regions of the same file (PS + Add-Type C#)
+	acceptAllTypes map[string]bool
+}
+
+type decl struct{ name, vs, ve int }
+
+type method struct {
+	name       string
+	params     []string
+	bs, be     int // body token range [bs, be)
+	exprBody   bool
+	start, end int // whole declaration token range
+}
+
+func newAnalyzer(f *source.File, lang Lang, start, end int, res *fileResult) *analyzer {
+	lx := Lex(lang, f.Text, start, end)
+	a := &analyzer{f: f, lang: lang, lx: lx, t: lx.Toks, res: res}
+	a.collect()
+	return a
+}
+
+func (a *analyzer) ci() bool { return a.lang == LangVB || a.lang == LangPS }
+
+func (a *analyzer) key(s string) string { return strings.ToLower(s) }
+
+func (a *analyzer) tok(i int) Token {
+	if i < 0 || i >= len(a.t) {
+		return Token{}
+	}
+	return a.t[i]
+}
+
+func (a *analyzer) isOp(i int, ops ...string) bool {
+	t := a.tok(i)
+	if t.Kind != TOp {
+		return false
+	}
+	for _, o := range ops {
+		if t.Text == o {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *analyzer) isIdent(i int, names ...string) bool {
+	t := a.tok(i)
+	if t.Kind != TIdent {
+		return false
+	}
+	for _, n := range names {
+		if strings.EqualFold(t.Text, n) {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *analyzer) isNL(i int) bool { return a.tok(i).Kind == TNL }
+
+// lineBreakBefore reports whether a newline separates token i from token i-1.
+func (a *analyzer) lineBreakBefore(i int) bool {
+	if i <= 0 || i >= len(a.t) {
+		return true
+	}
+	return strings.IndexByte(a.f.Text[a.t[i-1].End:a.t[i].Start], '\n') >= 0
+}
+
+func isOpen(t Token) bool {
+	return t.Kind == TOp && (t.Text == "(" || t.Text == "[" || t.Text == "{" || t.Text == "@(" || t.Text == "@{" || t.Text == "$(")
+}
+
+func isClose(t Token) bool {
+	return t.Kind == TOp && (t.Text == ")" || t.Text == "]" || t.Text == "}")
+}
+
+// match returns the index of the bracket matching the opener at i (or the
+// end of the stream).
+func (a *analyzer) match(i int) int {
+	d := 0
+	for j := i; j < len(a.t); j++ {
+		if isOpen(a.t[j]) {
+			d++
+		} else if isClose(a.t[j]) {
+			d--
+			if d == 0 {
+				return j
+			}
+		}
+	}
+	return len(a.t)
+}
+
+// matchBack returns the index of the opener matching the closer at i (or -1).
+func (a *analyzer) matchBack(i int) int {
+	d := 0
+	for j := i; j >= 0; j-- {
+		if isClose(a.t[j]) {
+			d++
+		} else if isOpen(a.t[j]) {
+			d--
+			if d == 0 {
+				return j
+			}
+		}
+	}
+	return -1
+}
+
+var continuationOps = map[string]bool{
+	"|": true, "||": true, "&": true, "&&": true, "+": true, "-": true, "*": true, "/": true, ",": true, "=": true,
+	"(": true, "[": true, "{": true, "|||": true, "&&&": true, "^": true, "<-": true, "=>": true, "->": true, ".": true,
+	"-bor": true, "-band": true, "-bxor": true, "-bnot": true, "-and": true, "-or": true, "+=": true, "|=": true, "&=": true, "?": true, ":": true,
+	"@(": true, "@{": true,
+}
+
+var vbContinuationWords = map[string]bool{"or": true, "and": true, "orelse": true, "andalso": true, "xor": true, "not": true, "is": true, "isnot": true}
+
+// stmtEnd returns the index just past the last token of the expression or
+// statement that starts at i: C# ends at ';' or at a ',' / closer that
+// would leave the enclosing bracket; VB, F# and PowerShell also end at a
+// line break at depth 0 unless the line ends with an operator.
+func (a *analyzer) stmtEnd(i int) int {
+	d := 0
+	nlLang := a.lang != LangCSharp
+	for j := i; j < len(a.t); j++ {
+		t := a.t[j]
+		if t.Kind == TNL {
+			if d == 0 && j > i && !a.continues(j-1) {
+				return j
+			}
+			continue
+		}
+		if nlLang && a.lang == LangFSharp && d == 0 && j > i && a.lineBreakBefore(j) && !a.continues(j-1) && !(t.Kind == TOp && (t.Text == "|||" || t.Text == "|")) {
+			return j
+		}
+		if isOpen(t) {
+			d++
+			continue
+		}
+		if isClose(t) {
+			if d == 0 {
+				return j
+			}
+			d--
+			if d == 0 && t.Text == "}" && a.lang == LangPS && j+1 < len(a.t) && a.t[j+1].Kind == TNL {
+				// a scriptblock argument closes the statement at the line end
+				continue
+			}
+			continue
+		}
+		if d == 0 && t.Kind == TOp && (t.Text == ";" || t.Text == "," && a.lang != LangPS) {
+			return j
+		}
+		if d == 0 && a.lang == LangVB && t.Kind == TOp && t.Text == ":" {
+			return j
+		}
+	}
+	return len(a.t)
+}
+
+func (a *analyzer) continues(j int) bool {
+	t := a.tok(j)
+	if t.Kind == TOp && continuationOps[t.Text] {
+		return true
+	}
+	if a.lang == LangVB && t.Kind == TIdent && vbContinuationWords[strings.ToLower(t.Text)] {
+		return true
+	}
+	return false
+}
+
+// chainStart walks back from token i over a member-access chain
+// (a.b?.c, [T]::m, x().y, this.z) and returns its first token index.
+func (a *analyzer) chainStart(i int) int {
+	j := i
+	for {
+		p := j - 1
+		if !a.isOp(p, ".", "?.", "::", "!") {
+			return j
+		}
+		q := p - 1
+		t := a.tok(q)
+		switch {
+		case t.Kind == TIdent || t.Kind == TVar:
+			j = q
+		case t.Kind == TOp && (t.Text == ")" || t.Text == "]"):
+			o := a.matchBack(q)
+			if o < 0 {
+				return j
+			}
+			j = o
+			if a.tok(o-1).Kind == TIdent && t.Text == ")" {
+				j = o - 1
+			}
+		default:
+			// VB With-initializer ".Name" — start at the dot
+			if a.lang == LangVB && a.tok(p).Text == "." {
+				return p
+			}
+			return j
+		}
+	}
+}
+
+var controlWords = map[string]bool{
+	"if": true, "while": true, "for": true, "foreach": true, "switch": true, "using": true, "lock": true,
+	"fixed": true, "catch": true, "elseif": true, "until": true,
+}
+
+// stmtStart walks back from token i to the first token of its statement.
+func (a *analyzer) stmtStart(i int) int {
+	j := i
+	for k := i - 1; k >= 0; k-- {
+		t := a.t[k]
+		if t.Kind == TNL {
+			if a.continues(k - 1) {
+				continue
+			}
+			return j
+		}
+		if a.lang != LangCSharp && a.lineBreakBefore(j) && !a.continues(k) && a.lang == LangFSharp {
+			return j
+		}
+		if t.Kind == TOp {
+			switch t.Text {
+			case ";", "{", "}", "@{":
+				return j
+			case ")", "]":
+				o := a.matchBack(k)
+				if o < 0 {
+					return j
+				}
+				if t.Text == ")" && a.tok(o-1).Kind == TIdent && controlWords[strings.ToLower(a.tok(o-1).Text)] {
+					return j
+				}
+				k = o
+				j = o
+				continue
+			}
+		}
+		if a.lang == LangVB && t.Kind == TIdent && strings.EqualFold(t.Text, "Then") {
+			return j
+		}
+		j = k
+	}
+	return j
+}
+
+// collect indexes declarations (name = value) and method bodies.
+func (a *analyzer) collect() {
+	a.decls = map[string][]decl{}
+	a.meths = map[string][]method{}
+	for i := 0; i < len(a.t); i++ {
+		t := a.t[i]
+		if t.Kind == TOp && (t.Text == "=" || t.Text == ":=") && i > 0 {
+			if a.isOp(i+1, "=") || a.isOp(i-1, "=", "!", "<", ">") {
+				continue
+			}
+			n := i - 1
+			nt := a.t[n]
+			switch a.lang {
+			case LangVB:
+				// Dim x As T = v / Const X As T = v / x = v at line start
+				if nt.Kind == TIdent {
+					k := n
+					for a.isOp(k-1, ".") && a.tok(k-2).Kind == TIdent {
+						k -= 2
+					}
+					if a.isIdent(k-1, "As") && a.tok(k-2).Kind == TIdent {
+						n = k - 2
+					} else if a.isIdent(k-1, "New") && a.isIdent(k-2, "As") {
+						continue
+					}
+				}
+				if !(a.tok(n-1).Kind == TNL || n == 0 || a.isIdent(n-1, "Dim", "Const", "Static", "ReadOnly", "Shared", "Private", "Public", "Friend", "Protected")) {
+					continue
+				}
+			case LangFSharp:
+				if nt.Kind == TIdent && a.isOp(n-1, ":") {
+					// let x : T = v
+					k := n - 1
+					if a.tok(k-1).Kind == TIdent {
+						n = k - 1
+					}
+				}
+			}
+			nt = a.tok(n)
+			if nt.Kind != TIdent && nt.Kind != TVar {
+				continue
+			}
+			if a.isOp(n-1, ".", "?.", "::") {
+				continue
+			}
+			vs := i + 1
+			ve := a.stmtEnd(vs)
+			name := nt.Text
+			if nt.Kind == TVar {
+				name = nt.Val
+			}
+			k := a.key(name)
+			a.decls[k] = append(a.decls[k], decl{name: n, vs: vs, ve: ve})
+		}
+		a.collectMethod(i)
+	}
+}
+
+var notMethodNames = map[string]bool{
+	"if": true, "while": true, "for": true, "foreach": true, "switch": true, "using": true, "lock": true,
+	"catch": true, "return": true, "new": true, "nameof": true, "typeof": true, "sizeof": true, "when": true,
+	"await": true, "base": true, "this": true, "fixed": true, "default": true, "checked": true, "unchecked": true,
+}
+
+func (a *analyzer) collectMethod(i int) {
+	t := a.t[i]
+	switch a.lang {
+	case LangCSharp:
+		if t.Kind != TIdent || !a.isOp(i+1, "(") || notMethodNames[t.Text] {
+			return
+		}
+		p := a.tok(i - 1)
+		if !(p.Kind == TIdent && !notMethodNames[p.Text] && p.Text != "else" || p.Kind == TOp && (p.Text == ">" || p.Text == "]" || p.Text == "?")) {
+			return
+		}
+		cl := a.match(i + 1)
+		b := cl + 1
+		// skip generic constraints "where T : ..."
+		for b < len(a.t) && a.isIdent(b, "where") {
+			for b < len(a.t) && !a.isOp(b, "{", "=>", ";") {
+				b++
+			}
+		}
+		m := method{name: t.Text, params: a.paramNames(i+2, cl), start: i}
+		switch {
+		case a.isOp(b, "{"):
+			m.bs, m.be = b+1, a.match(b)
+			m.end = m.be
+		case a.isOp(b, "=>"):
+			m.bs, m.be, m.exprBody = b+1, a.stmtEnd(b+1), true
+			m.end = m.be
+		default:
+			return
+		}
+		a.meths[a.key(m.name)] = append(a.meths[a.key(m.name)], m)
+	case LangVB:
+		if !(a.isIdent(i, "Function", "Sub")) || a.isIdent(i-1, "End", "Exit") || a.tok(i+1).Kind != TIdent || !a.isOp(i+2, "(") {
+			return
+		}
+		kw := a.t[i].Text
+		cl := a.match(i + 2)
+		m := method{name: a.t[i+1].Text, params: a.paramNames(i+3, cl), start: i}
+		j := cl + 1
+		for j < len(a.t) && !a.isNL(j) {
+			j++
+		}
+		m.bs = j + 1
+		for k := j; k+1 < len(a.t); k++ {
+			if a.isIdent(k, "End") && strings.EqualFold(a.t[k+1].Text, kw) {
+				m.be = k
+				break
+			}
+		}
+		if m.be == 0 {
+			return
+		}
+		m.end = m.be
+		a.meths[a.key(m.name)] = append(a.meths[a.key(m.name)], m)
+	case LangPS:
+		if !a.isIdent(i, "function", "filter") || a.tok(i+1).Kind != TIdent {
+			return
+		}
+		m := method{name: a.t[i+1].Text, start: i}
+		j := i + 2
+		if a.isOp(j, "(") {
+			cl := a.match(j)
+			m.params = a.paramNames(j+1, cl)
+			j = cl + 1
+		}
+		for j < len(a.t) && a.isNL(j) {
+			j++
+		}
+		if !a.isOp(j, "{") {
+			return
+		}
+		m.bs, m.be = j+1, a.match(j)
+		m.end = m.be
+		// param( ... ) block
+		k := m.bs
+		for k < m.be && (a.isNL(k) || a.tok(k).Kind == TOp && a.tok(k).Text == "[") {
+			if a.isOp(k, "[") {
+				k = a.match(k) + 1
+				continue
+			}
+			k++
+		}
+		if a.isIdent(k, "param") && a.isOp(k+1, "(") {
+			cl := a.match(k + 1)
+			m.params = append(m.params, a.paramNames(k+2, cl)...)
+		}
+		a.meths[a.key(m.name)] = append(a.meths[a.key(m.name)], m)
+	}
+}
+
+// paramNames extracts parameter names from the token range of a parameter list.
+func (a *analyzer) paramNames(s, e int) []string {
+	var out []string
+	d := 0
+	last := ""
+	seenEq := false
+	flush := func() {
+		if last != "" {
+			out = append(out, strings.ToLower(last))
+		}
+		last, seenEq = "", false
+	}
+	for j := s; j < e && j < len(a.t); j++ {
+		t := a.t[j]
+		if isOpen(t) {
+			d++
+			continue
+		}
+		if isClose(t) {
+			d--
+			continue
+		}
+		if d > 0 {
+			continue
+		}
+		switch {
+		case t.Kind == TOp && t.Text == ",":
+			flush()
+		case t.Kind == TOp && t.Text == "=":
+			seenEq = true
+		case seenEq:
+		case t.Kind == TVar:
+			last = t.Val
+		case a.lang == LangVB && t.Kind == TIdent:
+			if strings.EqualFold(t.Text, "As") {
+				seenEq = true // the type follows
+				continue
+			}
+			if !a.isIdent(j, "ByVal", "ByRef", "Optional", "ParamArray") {
+				last = t.Text
+			}
+		case t.Kind == TIdent && a.lang != LangVB && a.lang != LangPS:
+			last = t.Text
+		}
+	}
+	flush()
+	return out
+}
+
+// enclosingMethod returns the innermost method whose body contains token i.
+func (a *analyzer) enclosingMethod(i int) *method {
+	var best *method
+	for _, ms := range a.meths {
+		for k := range ms {
+			m := &ms[k]
+			if i >= m.bs && i < m.be && (best == nil || m.bs > best.bs) {
+				best = m
+			}
+		}
+	}
+	return best
+}

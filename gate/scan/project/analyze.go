@@ -1,0 +1,141 @@
+package project
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/tlsgate/tlsgate/gate/finding"
+	"github.com/tlsgate/tlsgate/gate/scan/rules"
+	"github.com/tlsgate/tlsgate/gate/scan/source"
+)
+
+// analysis is one run of Analyze.
+type analysis struct {
+	in        Input
+	byPath    map[string]*source.File
+	docs      map[string]*xmlDoc // parsed XML files by path
+	projects  []*project
+	regWrites []regWrite
+	apps      []finding.Application
+	appMeta   []*appMeta
+	hostRules []hostRule
+	findings  []finding.Finding
+	notes     []finding.Notification
+}
+
+func newAnalysis(in Input) *analysis {
+	in.Host = normHost(in.Host)
+	a := &analysis{in: in, byPath: map[string]*source.File{}, docs: map[string]*xmlDoc{}}
+	for _, f := range in.Files {
+		if f != nil {
+			a.byPath[f.Path] = f
+		}
+	}
+	return a
+}
+
+func (a *analysis) run(ctx context.Context) {
+	files := append([]*source.File(nil), a.in.Files...)
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	for _, f := range files {
+		if f == nil {
+			continue
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		switch f.Kind {
+		case source.Config:
+			a.configFile(f)
+		case source.MSBuild:
+			a.msbuildFile(f)
+		case source.PackagesConfig:
+			a.doc(f)
+		case source.Native:
+			a.nativeFile(f)
+		case source.Reg:
+			a.regFile(f)
+		case source.Batch:
+			a.regAddLines(f, batchLines(f))
+		case source.Shell:
+			a.regAddLines(f, shellLines(f))
+			a.opensslScript(f, shellLines(f))
+		case source.Dockerfile:
+			lines := dockerRunLines(f)
+			a.regAddLines(f, lines)
+			a.opensslScript(f, lines)
+		case source.OpenSSLConf:
+			a.opensslConf(f)
+		case source.WiX:
+			a.wixFile(f)
+		}
+	}
+	for _, fact := range a.in.Facts {
+		if fact.Kind == source.RegistryWrite {
+			w := regWrite{Key: fact.RegKey, Name: fact.RegName, Value: fact.RegValue, Delete: fact.RegDelete, Loc: fact.Location, Source: "script"}
+			switch {
+			case fact.RegDelete:
+			case fact.RegType == "string":
+				w.IsStr, w.Str = true, fact.RegString
+			case fact.RegType == "dword" || fact.RegType == "qword" || fact.RegType == "":
+				w.DWord = true
+			default:
+				continue
+			}
+			if f := a.byPath[fact.Location.Path]; f != nil && fact.Location.StartLine > 0 {
+				w.Snippet = strings.TrimSpace(f.Line(fact.Location.StartLine))
+			}
+			a.regWrites = append(a.regWrites, w)
+		}
+	}
+	a.judgeRegistry()
+	if ctx.Err() != nil {
+		return
+	}
+	a.buildApps()
+}
+
+// doc parses an XML file once; a syntax error becomes a TLS908 notification.
+func (a *analysis) doc(f *source.File) *xmlDoc {
+	if d, ok := a.docs[f.Path]; ok {
+		return d
+	}
+	d := parseXML(f)
+	a.docs[f.Path] = d
+	if d.Err != nil {
+		msg := d.Err.Error()
+		if i := strings.Index(msg, "XML syntax error on line "); i >= 0 {
+			if j := strings.Index(msg[i:], ": "); j >= 0 {
+				msg = msg[i+j+2:]
+			}
+		}
+		a.notes = append(a.notes, finding.Notification{
+			RuleID: rules.ParseFailure, Level: finding.Note,
+			Message:  fmt.Sprintf("malformed XML: %s; rules that need the rest of the file did not see it", msg),
+			Location: finding.Location{Path: f.Path, StartLine: d.Line},
+		})
+	}
+	return d
+}
+
+// report records a finding at loc.
+func (a *analysis) report(id string, lvl finding.Severity, f *source.File, loc finding.Location, snippet, msg string) *finding.Finding {
+	a.findings = append(a.findings, finding.Finding{
+		RuleID: id, Level: lvl, Message: msg, Location: loc, Snippet: snippet, Fix: rules.Fix(id),
+	})
+	return &a.findings[len(a.findings)-1]
+}
+
+func (a *analysis) reportNode(id string, lvl finding.Severity, n *node, msg string) *finding.Finding {
+	return a.report(id, lvl, n.File, n.loc(), n.snippet(), msg)
+}
+
+func (a *analysis) reportAttr(id string, lvl finding.Severity, n *node, at attr, msg string) *finding.Finding {
+	return a.report(id, lvl, at.File, at.loc(nil), at.File.Snippet(at.Start, at.End), msg)
+}
+
+// dirOf returns the slash directory of p ("." for the root).
+func dirOf(p string) string { return path.Dir(p) }

@@ -1,0 +1,444 @@
+// Package scan is tlsgate's repository scanner: it walks a tree, decodes
+// every file of a known kind, runs the code analyzers (C#, VB.NET, F#,
+// Razor/ASPX code blocks, PowerShell and the PowerShell inline in pipeline
+// YAML and .cmd files), hands every file and the code facts to the
+// application model (gate/scan/project), applies suppressions and the
+// baseline, and returns a finding.Report.
+//
+// The rule metadata lives in gate/scan/rules; docs/rules.md documents every
+// rule and docs/scan.md the scanner.
+package scan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	ignore "github.com/sabhiram/go-gitignore"
+
+	"github.com/tlsgate/tlsgate/gate/finding"
+	"github.com/tlsgate/tlsgate/gate/policy"
+	"github.com/tlsgate/tlsgate/gate/scan/project"
+	"github.com/tlsgate/tlsgate/gate/scan/rules"
+	"github.com/tlsgate/tlsgate/gate/scan/source"
+)
+
+// DefaultMaxFileSize is the size above which a file is skipped with a note.
+const DefaultMaxFileSize = 16 << 20
+
+// Options configure a scan.
+type Options struct {
+	// Policy supplies suppressions and the assumed client host; nil means
+	// the built-in default policy.
+	Policy *policy.Policy
+	// Baseline marks findings recorded earlier as suppressed ("baseline").
+	Baseline *Baseline
+	// MaxFileSize overrides DefaultMaxFileSize when > 0.
+	MaxFileSize int64
+	// Workers bounds parallelism (0 = GOMAXPROCS).
+	Workers int
+	// Now is the time expiries are judged against (zero = time.Now()).
+	Now time.Time
+	// ToolVersion is reported in the report's tool section.
+	ToolVersion string
+}
+
+// ErrRoot wraps failures to read the scanned PATH itself (exit code 2).
+var ErrRoot = errors.New("cannot read scan root")
+
+// skipDirs are directory names never descended into.
+var skipDirs = map[string]bool{".git": true, "bin": true, "obj": true, "packages": true, "node_modules": true}
+
+type entry struct {
+	rel string // slash-separated, relative to the root
+	abs string
+}
+
+// fileOut is what a worker produced for one file.
+type fileOut struct {
+	file  *source.File
+	res   *fileResult
+	note  *finding.Notification
+	supps []inlineSupp
+	ca    []caRegion
+}
+
+// Scan scans root (a directory or a single file) and returns the report.
+func Scan(ctx context.Context, root string, opts Options) (*finding.Report, error) {
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
+	if opts.MaxFileSize <= 0 {
+		opts.MaxFileSize = DefaultMaxFileSize
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	if opts.Policy == nil {
+		p, _ := policy.Builtin("tls12")
+		opts.Policy = p
+	}
+	st, err := os.Stat(root)
+	if err != nil {
+		return nil, fmt.Errorf("%w %q: %v", ErrRoot, root, err)
+	}
+	var notes []finding.Notification
+	var entries []entry
+	if st.IsDir() {
+		if _, err := os.ReadDir(root); err != nil {
+			return nil, fmt.Errorf("%w %q: %v", ErrRoot, root, err)
+		}
+		entries, notes = walk(ctx, root)
+	} else {
+		entries = []entry{{rel: filepath.Base(root), abs: root}}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	outs := make([]fileOut, len(entries))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < opts.Workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf []byte
+			for i := range next {
+				outs[i] = processFile(entries[i], opts.MaxFileSize, &buf)
+			}
+		}()
+	}
+	for i := range entries {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	var files []*source.File
+	var facts []source.Fact
+	for i := range outs {
+		o := &outs[i]
+		if o.note != nil {
+			notes = append(notes, *o.note)
+		}
+		if o.file == nil {
+			continue
+		}
+		files = append(files, o.file)
+		if o.res != nil {
+			facts = append(facts, o.res.facts...)
+			notes = append(notes, o.res.notes...)
+		}
+	}
+	model := project.Analyze(ctx, project.Input{Files: files, Facts: facts, Host: opts.Policy.Client})
+
+	var fs []finding.Finding
+	for i := range outs {
+		o := &outs[i]
+		if o.res == nil {
+			continue
+		}
+		for _, h := range o.res.hits {
+			fs = append(fs, levelFor(h, o.res, model))
+		}
+	}
+	var apps []finding.Application
+	if model != nil {
+		fs = append(fs, model.Findings...)
+		notes = append(notes, model.Notifications...)
+		apps = model.Applications
+	}
+	for i := range fs {
+		fs[i].SetFingerprint()
+	}
+	fs, sn := suppress(fs, outs, opts)
+	notes = append(notes, sn...)
+	fs = finding.Sort(fs)
+	sortNotes(notes)
+	if apps == nil {
+		apps = []finding.Application{}
+	}
+	if notes == nil {
+		notes = []finding.Notification{}
+	}
+	if fs == nil {
+		fs = []finding.Finding{}
+	}
+	return &finding.Report{
+		SchemaVersion: 1,
+		Tool:          finding.Tool{Name: "tlsgate", Version: opts.ToolVersion},
+		Findings:      fs,
+		Applications:  apps,
+		Notifications: notes,
+		Rules:         rules.All(),
+	}, nil
+}
+
+func sortNotes(ns []finding.Notification) {
+	sort.SliceStable(ns, func(i, j int) bool {
+		a, b := ns[i], ns[j]
+		if a.Location.Path != b.Location.Path {
+			return a.Location.Path < b.Location.Path
+		}
+		if a.Location.StartLine != b.Location.StartLine {
+			return a.Location.StartLine < b.Location.StartLine
+		}
+		if a.RuleID != b.RuleID {
+			return a.RuleID < b.RuleID
+		}
+		return a.Message < b.Message
+	})
+}
+
+// processFile reads, decodes and analyzes one file.
+func processFile(e entry, limit int64, buf *[]byte) fileOut {
+	kind := source.KindOf(e.rel)
+	note := func(id, msg string) fileOut {
+		return fileOut{note: &finding.Notification{RuleID: id, Level: finding.Note, Message: msg, Location: finding.Location{Path: e.rel}}}
+	}
+	fh, err := os.Open(e.abs)
+	if err != nil {
+		return note(rules.Unreadable, fmt.Sprintf("cannot read file: %v", errors.Unwrap(err)))
+	}
+	defer fh.Close()
+	st, err := fh.Stat()
+	if err != nil {
+		return note(rules.Unreadable, fmt.Sprintf("cannot read file: %v", err))
+	}
+	if !st.Mode().IsRegular() {
+		return fileOut{}
+	}
+	if st.Size() > limit {
+		return note(rules.SkippedLarge, fmt.Sprintf("file skipped: %d bytes is over the %d-byte size limit", st.Size(), limit))
+	}
+	raw := make([]byte, 0, st.Size()+1)
+	for {
+		n, err := fh.Read(raw[len(raw):cap(raw)])
+		raw = raw[:len(raw)+n]
+		if err != nil || len(raw) > int(limit) {
+			break
+		}
+		if len(raw) == cap(raw) {
+			raw = append(raw, 0)[:len(raw)]
+		}
+	}
+	if int64(len(raw)) > limit {
+		return note(rules.SkippedLarge, fmt.Sprintf("file skipped: over the %d-byte size limit", limit))
+	}
+	text, enc, err := source.Decode(raw)
+	if errors.Is(err, source.ErrBinary) {
+		return note(rules.SkippedBinary, "file skipped: binary content")
+	}
+	if err != nil {
+		return note(rules.Unreadable, fmt.Sprintf("cannot decode file: %v", err))
+	}
+	f := source.New(e.rel, kind, text, enc)
+	res := analyzeFile(f, buf)
+	out := fileOut{file: f, res: res}
+	out.supps, out.ca = fileSuppressions(f, res, buf)
+	if codeKind(kind) && len(res.hits) == 0 && !hasRegFacts(res) && kind != source.Batch {
+		// the application model does not read code text: keep memory bounded
+		out.file = source.New(e.rel, kind, "", enc)
+	}
+	return out
+}
+
+func hasRegFacts(r *fileResult) bool {
+	for _, f := range r.facts {
+		if f.Kind == source.RegistryWrite {
+			return true
+		}
+	}
+	return false
+}
+
+// walk lists the files of known kinds under root in sorted order.
+func walk(ctx context.Context, root string) ([]entry, []finding.Notification) {
+	var out []entry
+	var notes []finding.Notification
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		realRoot = root
+	}
+	realRoot, _ = filepath.Abs(realRoot)
+	type ign struct {
+		dir string // slash-relative dir ("" = root)
+		gi  *ignore.GitIgnore
+	}
+	var igns []ign
+	ignored := func(rel string, dir bool) bool {
+		for _, g := range igns {
+			if g.dir != "" && !strings.HasPrefix(rel, g.dir+"/") {
+				continue
+			}
+			r := rel
+			if g.dir != "" {
+				r = rel[len(g.dir)+1:]
+			}
+			if g.gi.MatchesPath(r) || dir && g.gi.MatchesPath(r+"/") {
+				return true
+			}
+		}
+		return false
+	}
+	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if ctx.Err() != nil {
+			return fs.SkipAll
+		}
+		rel, _ := filepath.Rel(root, p)
+		rel = filepath.ToSlash(rel)
+		if rel == "." {
+			rel = ""
+		}
+		if err != nil {
+			if rel != "" {
+				notes = append(notes, finding.Notification{RuleID: rules.Unreadable, Level: finding.Note, Message: fmt.Sprintf("cannot read: %v", errors.Unwrap(err)), Location: finding.Location{Path: rel}})
+			}
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			if rel != "" && (skipDirs[strings.ToLower(d.Name())] || ignored(rel, true)) {
+				return fs.SkipDir
+			}
+			if gi, err := ignore.CompileIgnoreFile(filepath.Join(p, ".gitignore")); err == nil {
+				igns = append(igns, ign{dir: rel, gi: gi})
+			}
+			return nil
+		}
+		if source.KindOf(rel) == source.Unknown || ignored(rel, false) {
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			target, err := filepath.EvalSymlinks(p)
+			if err != nil {
+				notes = append(notes, finding.Notification{RuleID: rules.SkippedSymlink, Level: finding.Note, Message: "symlink not followed: it dangles or loops", Location: finding.Location{Path: rel}})
+				return nil
+			}
+			abs, _ := filepath.Abs(target)
+			if abs != realRoot && !strings.HasPrefix(abs, realRoot+string(filepath.Separator)) {
+				notes = append(notes, finding.Notification{RuleID: rules.SkippedSymlink, Level: finding.Note, Message: "symlink not followed: it points outside the scanned tree", Location: finding.Location{Path: rel}})
+				return nil
+			}
+			st, err := os.Stat(abs)
+			if err != nil || !st.Mode().IsRegular() {
+				return nil // a link to a directory inside the tree: walked at its real place
+			}
+		} else if !d.Type().IsRegular() {
+			return nil
+		}
+		out = append(out, entry{rel: rel, abs: p})
+		return nil
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].rel < out[j].rel })
+	return out, notes
+}
+
+// levelFor decides the level of a host-dependent code finding
+// (TLS003/TLS004/TLS005) from the hosting applications' effective targets.
+func levelFor(h hit, res *fileResult, model *project.Result) finding.Finding {
+	f := h.Finding
+	if h.kind == hitFixed {
+		return f
+	}
+	old, modern, tls13 := false, false, false
+	var hostNames []string
+	if model != nil {
+		for _, app := range model.HostOf(f.Location.Path) {
+			hostNames = append(hostNames, app.Name)
+			switch class, v := targetClass(app); class {
+			case "old":
+				old = true
+			case "new":
+				modern = true
+				if v >= 40800 || app.Runtime == "netcore" {
+					tls13 = true
+				}
+			}
+		}
+	}
+	if h.ps && len(hostNames) == 0 && !res.psCore {
+		old = true // Windows PowerShell 5.1 runs with 4.0 defaults
+	}
+	if h.ps && res.psCore {
+		modern, old = true, false
+	}
+	switch {
+	case modern || !old:
+		f.Level = finding.Warning
+	default:
+		f.Level = finding.Note
+	}
+	if len(hostNames) == 1 {
+		f.Application = hostNames[0]
+	}
+	switch {
+	case f.Level == finding.Note && h.ps && !res.psCore:
+		f.Message += "; the script host is Windows PowerShell 5.1 (4.0 defaults), where pinning is the documented workaround"
+	case f.Level == finding.Note:
+		f.Message += "; the effective target is 4.6.2 or earlier, where this is the documented workaround"
+	case h.exactTls12 && tls13:
+		f.Message += "; the target runs TLS 1.3 when the OS offers it, which this value excludes"
+	case len(hostNames) == 0 && !h.ps:
+		f.Message += " (no hosting application found: judged as a 4.7+ target)"
+	}
+	return f
+}
+
+// targetClass returns "old" (≤ 4.6.2, CLR 2, Windows PowerShell), "new"
+// (≥ 4.7, .NET Core / 5+) or "" with the parsed version.
+func targetClass(app *finding.Application) (string, int) {
+	switch app.Runtime {
+	case "netcore":
+		return "new", 90000
+	case "clr2", "powershell":
+		return "old", 0
+	}
+	v := versionNumber(app.EffectiveTarget)
+	switch {
+	case v == 0:
+		return "", 0
+	case v <= 40602:
+		return "old", v
+	}
+	return "new", v
+}
+
+// versionNumber parses "4.6.2" as 40602.
+func versionNumber(s string) int {
+	s = strings.TrimPrefix(strings.ToLower(strings.TrimSpace(s)), "v")
+	parts := strings.Split(s, ".")
+	n := 0
+	mult := []int{10000, 100, 1}
+	for i := 0; i < len(parts) && i < 3; i++ {
+		x := 0
+		for _, c := range parts[i] {
+			if c < '0' || c > '9' {
+				return n
+			}
+			x = x*10 + int(c-'0')
+		}
+		n += x * mult[i]
+	}
+	return n
+}
+
+var _ = path.Base

@@ -1,0 +1,345 @@
+package scan
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/tlsgate/tlsgate/gate/finding"
+	"github.com/tlsgate/tlsgate/gate/scan/rules"
+	"github.com/tlsgate/tlsgate/gate/scan/source"
+)
+
+// inlineSupp is a "tlsgate:ignore TLSnnn reason" comment.
+type inlineSupp struct {
+	path   string
+	line   int
+	rules  []string
+	reason string
+	used   bool
+}
+
+// caRegion is a line range where analyzer rules (CA5364 …) are suppressed.
+type caRegion struct {
+	from, to int
+	ids      []string // CA / SYSLIB ids, upper-case
+	source   string   // "#pragma" or "SuppressMessage"
+}
+
+var (
+	ignoreRe   = regexp.MustCompile(`tlsgate:ignore\s+(TLS\d{3}(?:\s*,\s*TLS\d{3})*)[ \t]*[:\-–—]?[ \t]*([^\r\n]*)`)
+	pragmaRe   = regexp.MustCompile(`(?i)^#\s*pragma\s+warning\s+(disable|restore)\s*(.*)$`)
+	vbPragmaRe = regexp.MustCompile(`(?i)^#\s*(disable|enable)\s+warning\s*(.*)$`)
+	caIDRe     = regexp.MustCompile(`(?i)\b(CA\d{4}|SYSLIB\d{4})\b`)
+	suppMsgRe  = regexp.MustCompile(`(?i)[\[<]\s*(?:assembly\s*:\s*)?(?:System\.Diagnostics\.CodeAnalysis\.)?SuppressMessage(?:Attribute)?\s*\(([^)]*)\)`)
+)
+
+// caRules maps analyzer ids to the tlsgate rules they correspond to.
+var caRules = map[string][]string{
+	"CA5364": {"TLS001"}, "CA5386": {"TLS003", "TLS005"}, "CA5397": {"TLS002"}, "SYSLIB0039": {"TLS002"},
+	"CA5398": {"TLS004"}, "CA5359": {"TLS006"}, "CA5361": {"TLS007"}, "CA5378": {"TLS007"},
+}
+
+// trimCommentEnd removes comment terminators from the end of a reason.
+func trimCommentEnd(s string) string {
+	s = strings.TrimSpace(s)
+	for _, t := range []string{"-->", "*/", "#>", "*)", "%>", "--%>"} {
+		s = strings.TrimSpace(strings.TrimSuffix(s, t))
+	}
+	return s
+}
+
+// fileSuppressions finds inline suppressions in any file kind and analyzer
+// suppressions (#pragma, #Disable Warning, [SuppressMessage]) in code.
+func fileSuppressions(f *source.File, res *fileResult, buf *[]byte) ([]inlineSupp, []caRegion) {
+	var sups []inlineSupp
+	if strings.Contains(f.Text, "tlsgate:ignore") {
+		for _, m := range ignoreRe.FindAllStringSubmatchIndex(f.Text, -1) {
+			line, _ := f.Position(m[0])
+			ids := strings.FieldsFunc(f.Text[m[2]:m[3]], func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
+			reason := trimCommentEnd(f.Text[m[4]:m[5]])
+			sup := inlineSupp{path: f.Path, line: line, rules: ids, reason: reason}
+			if reason == "" {
+				res.notes = append(res.notes, finding.Notification{RuleID: rules.SuppressionNoReason, Level: finding.Note,
+					Message:  fmt.Sprintf("tlsgate:ignore %s has no reason and suppresses nothing", strings.Join(ids, ",")),
+					Location: finding.Location{Path: f.Path, StartLine: line}})
+				continue
+			}
+			sups = append(sups, sup)
+		}
+	}
+	if len(res.hits) == 0 {
+		return sups, nil
+	}
+	var regions []caRegion
+	// #pragma warning disable/restore (C#) and #Disable/#Enable Warning (VB)
+	open := map[string]int{}
+	for _, d := range res.directives {
+		txt := strings.TrimSpace(d.Text)
+		line, _ := f.Position(d.Start)
+		m := pragmaRe.FindStringSubmatch(txt)
+		if m == nil {
+			m = vbPragmaRe.FindStringSubmatch(txt)
+			if m != nil {
+				if strings.EqualFold(m[1], "enable") {
+					m[1] = "restore"
+				}
+			}
+		}
+		if m == nil {
+			continue
+		}
+		ids := caIDRe.FindAllString(m[2], -1)
+		for _, id := range ids {
+			id = strings.ToUpper(id)
+			if strings.EqualFold(m[1], "disable") {
+				if _, ok := open[id]; !ok {
+					open[id] = line
+				}
+			} else if from, ok := open[id]; ok {
+				regions = append(regions, caRegion{from: from, to: line, ids: []string{id}, source: "#pragma warning disable " + id})
+				delete(open, id)
+			}
+		}
+	}
+	for id, from := range open {
+		regions = append(regions, caRegion{from: from, to: f.LineCount() + 1, ids: []string{id}, source: "#pragma warning disable " + id})
+	}
+	// [SuppressMessage("…", "CA5364:…")] on the following member
+	if bytes.Contains(lowerASCII(*buf, f.Text), []byte("suppressmessage")) {
+		for _, m := range suppMsgRe.FindAllStringSubmatchIndex(f.Text, -1) {
+			ids := caIDRe.FindAllString(f.Text[m[2]:m[3]], -1)
+			if len(ids) == 0 {
+				continue
+			}
+			from, _ := f.Position(m[0])
+			to := memberEnd(f, m[1])
+			for i := range ids {
+				ids[i] = strings.ToUpper(ids[i])
+			}
+			regions = append(regions, caRegion{from: from, to: to, ids: ids, source: "SuppressMessage " + strings.Join(ids, ",")})
+		}
+	}
+	sort.Slice(regions, func(i, j int) bool { return regions[i].from < regions[j].from })
+	return sups, regions
+}
+
+var vbEndRe = regexp.MustCompile(`(?i)^\s*End\s+(Sub|Function|Property|Class|Module|Structure)\b`)
+
+// memberEnd returns the last line of the member that follows offset off:
+// the matching brace of the first '{' (C#) or the next "End Sub/Function"
+// line (VB).
+func memberEnd(f *source.File, off int) int {
+	rest := f.Text[off:]
+	brace := strings.IndexByte(rest, '{')
+	semi := strings.IndexByte(rest, ';')
+	line, _ := f.Position(off)
+	for l := line + 1; l <= f.LineCount(); l++ {
+		if vbEndRe.MatchString(f.Line(l)) {
+			if brace < 0 || f.LineStart(l) < off+brace {
+				return l
+			}
+			break
+		}
+	}
+	if brace < 0 || semi >= 0 && semi < brace {
+		if semi >= 0 {
+			l, _ := f.Position(off + semi)
+			return l
+		}
+		return line + 1
+	}
+	end := matchBrace(f.Text, off+brace)
+	l, _ := f.Position(end)
+	return l
+}
+
+// suppress applies inline, analyzer, policy and baseline suppressions, in
+// that order, and returns the notifications about suppressions.
+func suppress(fs []finding.Finding, outs []fileOut, opts Options) ([]finding.Finding, []finding.Notification) {
+	var notes []finding.Notification
+	inline := map[string][]*inlineSupp{}
+	ca := map[string][]caRegion{}
+	for i := range outs {
+		o := &outs[i]
+		for k := range o.supps {
+			inline[o.supps[k].path] = append(inline[o.supps[k].path], &o.supps[k])
+		}
+		if o.file != nil && len(o.ca) > 0 {
+			ca[o.file.Path] = o.ca
+		}
+	}
+	type polUse struct {
+		used, expiredHit bool
+	}
+	pol := opts.Policy.Suppressions
+	uses := make([]polUse, len(pol))
+	for i := range fs {
+		f := &fs[i]
+		p := f.Location.Path
+		// inline
+		for _, s := range inline[p] {
+			if (f.Location.StartLine == s.line || f.Location.StartLine == s.line+1) && hasRule(s.rules, f.RuleID) {
+				s.used = true
+				f.Suppression = &finding.Suppression{Kind: "inline", Reason: s.reason, Source: fmt.Sprintf("%s:%d", s.path, s.line)}
+				break
+			}
+		}
+		if f.Suppression != nil {
+			continue
+		}
+		// analyzer (CA) suppressions
+		for _, r := range ca[p] {
+			if f.Location.StartLine < r.from || f.Location.StartLine > r.to {
+				continue
+			}
+			for _, id := range r.ids {
+				if hasRule(caRules[id], f.RuleID) {
+					f.Suppression = &finding.Suppression{Kind: "analyzer", Reason: "suppressed by " + r.source, Source: fmt.Sprintf("%s:%d", p, r.from)}
+					break
+				}
+			}
+			if f.Suppression != nil {
+				break
+			}
+		}
+		if f.Suppression != nil {
+			continue
+		}
+		// policy
+		for k, s := range pol {
+			if s.Endpoint != "" || !strings.EqualFold(s.Rule, f.RuleID) || p == "" {
+				continue
+			}
+			if s.Path != "" {
+				if ok, err := doublestar.Match(s.Path, p); err != nil || !ok {
+					continue
+				}
+			}
+			where := opts.Policy.Name
+			if s.Line > 0 {
+				where = fmt.Sprintf("%s:%d", where, s.Line)
+			}
+			if s.Expired(opts.Now) {
+				uses[k].expiredHit = true
+				f.Note = fmt.Sprintf("its suppression expired on %s (%s)", s.Expires, where)
+				continue
+			}
+			uses[k].used = true
+			f.Suppression = &finding.Suppression{Kind: "policy", Reason: s.Reason, Expires: s.Expires, Source: where}
+			break
+		}
+		if f.Suppression != nil {
+			continue
+		}
+		if opts.Baseline != nil && opts.Baseline.has(f.Fingerprint) {
+			f.Suppression = &finding.Suppression{Kind: "baseline", Reason: "recorded in the findings baseline"}
+		}
+	}
+	for _, ss := range inline {
+		for _, s := range ss {
+			if !s.used {
+				notes = append(notes, finding.Notification{RuleID: rules.SuppressionUnused, Level: finding.Note,
+					Message:  fmt.Sprintf("unused suppression: tlsgate:ignore %s matched no finding on this line or the next", strings.Join(s.rules, ",")),
+					Location: finding.Location{Path: s.path, StartLine: s.line}})
+			}
+		}
+	}
+	for k, s := range pol {
+		if s.Endpoint != "" || !strings.HasPrefix(strings.ToUpper(s.Rule), "TLS0") {
+			continue
+		}
+		loc := finding.Location{}
+		if s.Line > 0 && opts.Policy.Name != "" {
+			loc = finding.Location{Path: opts.Policy.Name, StartLine: s.Line, StartCol: s.Column}
+		}
+		switch {
+		case uses[k].expiredHit:
+			notes = append(notes, finding.Notification{RuleID: rules.SuppressionExpired, Level: finding.Warning,
+				Message: fmt.Sprintf("policy suppression of %s for %q expired on %s; its findings fail the gate again", s.Rule, s.Path, s.Expires), Location: loc})
+		case !uses[k].used:
+			notes = append(notes, finding.Notification{RuleID: rules.SuppressionUnused, Level: finding.Note,
+				Message: fmt.Sprintf("unused policy suppression: %s for %q matched no finding", s.Rule, s.Path), Location: loc})
+		}
+	}
+	return fs, notes
+}
+
+func hasRule(list []string, id string) bool {
+	for _, r := range list {
+		if strings.EqualFold(r, id) {
+			return true
+		}
+	}
+	return false
+}
+
+// Baseline is a set of finding fingerprints recorded with --write-baseline.
+type Baseline struct {
+	SchemaVersion int             `json:"schema_version"`
+	Findings      []BaselineEntry `json:"findings"`
+	set           map[string]bool
+}
+
+// BaselineEntry is one recorded finding.
+type BaselineEntry struct {
+	Fingerprint string `json:"fingerprint"`
+	RuleID      string `json:"rule_id"`
+	Path        string `json:"path,omitempty"`
+	Message     string `json:"message,omitempty"`
+}
+
+func (b *Baseline) has(fp string) bool {
+	if b.set == nil {
+		b.set = map[string]bool{}
+		for _, e := range b.Findings {
+			b.set[e.Fingerprint] = true
+		}
+	}
+	return b.set[fp]
+}
+
+// NewBaseline records the unsuppressed findings of a report.
+func NewBaseline(r *finding.Report) *Baseline {
+	b := &Baseline{SchemaVersion: 1, Findings: []BaselineEntry{}}
+	seen := map[string]bool{}
+	for _, f := range r.Findings {
+		if f.Suppression != nil && f.Suppression.Kind != "baseline" || seen[f.Fingerprint] {
+			continue
+		}
+		seen[f.Fingerprint] = true
+		b.Findings = append(b.Findings, BaselineEntry{Fingerprint: f.Fingerprint, RuleID: f.RuleID, Path: f.Location.Path, Message: f.Message})
+	}
+	return b
+}
+
+// WriteBaseline writes b as indented JSON.
+func WriteBaseline(w io.Writer, b *Baseline) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(b)
+}
+
+// ReadBaseline parses a baseline file.
+func ReadBaseline(r io.Reader) (*Baseline, error) {
+	var b Baseline
+	dec := json.NewDecoder(r)
+	if err := dec.Decode(&b); err != nil {
+		return nil, fmt.Errorf("parse baseline: %w", err)
+	}
+	if b.SchemaVersion != 1 {
+		return nil, fmt.Errorf("parse baseline: unsupported schema_version %d (want 1)", b.SchemaVersion)
+	}
+	for i, e := range b.Findings {
+		if e.Fingerprint == "" {
+			return nil, fmt.Errorf("parse baseline: entry %d has no fingerprint", i+1)
+		}
+	}
+	return &b, nil
+}

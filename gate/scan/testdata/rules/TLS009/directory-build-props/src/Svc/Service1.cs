@@ -1,0 +1,1 @@
+class Service1 : System.ServiceProcess.ServiceBase { }
