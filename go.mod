@@ -2,7 +2,11 @@ module github.com/tlsgate/tlsgate
 
 go 1.26
 
-godebug tlsrsakex=1
+godebug (
+	tlsrsakex=1
+	// the probe's certificate handshake must complete with servers that sign only with SHA-1 (TLS 1.2)
+	tlssha1=1
+)
 
 require (
 	github.com/akavel/rsrc v0.10.2 // indirect

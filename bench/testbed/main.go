@@ -4,7 +4,8 @@
 //
 //	go run ./bench/testbed -rtt 50ms -copies 1 -addr-file /tmp/bed.txt
 //
-// It writes one line per endpoint: "<profile> <proxy addr> <server addr>",
+// It writes one line per endpoint: "<profile> <proxy addr> <server addr>
+// <expected protocols>" (six letters a/r/i, SSL 2.0 first),
 // serves connection counts as JSON on -status (GET /counts, POST /reset),
 // and runs until interrupted.
 package main
@@ -78,7 +79,7 @@ func main() {
 			if err != nil {
 				log.Fatal(err)
 			}
-			lines = append(lines, fmt.Sprintf("%s %s %s", name, paddr, s.Addr))
+			lines = append(lines, fmt.Sprintf("%s %s %s %s", name, paddr, s.Addr, truth(pr.Expect)))
 		}
 	}
 	ln, err := net.Listen("tcp", *status)
@@ -116,6 +117,16 @@ func main() {
 	for _, s := range servers {
 		s.Close()
 	}
+}
+
+// truth is the expected protocols as six letters, SSL2.0 first: a
+// accepted, r rejected, i inconclusive.
+func truth(e testsrv.Expect) string {
+	var b strings.Builder
+	for _, k := range []string{"SSL2.0", "SSL3.0", "TLS1.0", "TLS1.1", "TLS1.2", "TLS1.3"} {
+		b.WriteString(e.Protocols[k][:1])
+	}
+	return b.String()
 }
 
 // delayProxy listens on 127.0.0.1 and forwards to upstream, delaying every

@@ -136,9 +136,6 @@ func tokenOnly(key, v string) (Endpoint, bool) {
 	return Endpoint{Text: clip(v), Reason: "the value of " + key + " is a placeholder (" + m + "), supplied at deployment; list the real endpoint with --endpoint or in the policy"}, true
 }
 
-// tlsSchemes are the URL schemes whose connections use TLS directly.
-var tlsSchemes = map[string]bool{"https": true, "wss": true, "ldaps": true, "smtps": true, "imaps": true, "pop3s": true, "ftps": true}
-
 var urlRe = regexp.MustCompile(`(?i)\b(https|wss|ldaps|smtps|imaps|pop3s|ftps)://[^\s"'<>;,]+`)
 
 // fromURL classifies a URL value; ok is false when the value is no TLS URL.
@@ -357,8 +354,29 @@ func fromXML(f *source.File) []Endpoint {
 					if e, ok := fromURL(v); ok {
 						e.Location, e.Source = l, "wcf-client"
 						out = append(out, e)
+					} else if strings.HasPrefix(strings.ToLower(strings.TrimSpace(v)), "net.tcp://") {
+						out = append(out, Endpoint{Text: clip(v), Location: l, Source: "wcf-client",
+							Reason: "WCF net.tcp runs TLS inside the .NET message framing protocol, which tlsgate cannot probe"})
 					}
 				}
+			case strings.EqualFold(name, "network") && inSection("smtp") && inSection("mailSettings"):
+				// System.Net.Mail.SmtpClient: EnableSsl means STARTTLS (it
+				// has no implicit TLS), default port 25.
+				ssl, _, _ := attr("enableSsl")
+				if !strings.EqualFold(strings.TrimSpace(ssl), "true") {
+					break
+				}
+				host, l, ok := attr("host")
+				if !ok {
+					break
+				}
+				port, _, _ := attr("port")
+				if strings.TrimSpace(port) == "" {
+					port = "25"
+				}
+				e := withTarget(Endpoint{Text: clip(host + ":" + port)}, strings.TrimSpace(host), strings.TrimSpace(port), "smtp")
+				e.Location, e.Source = l, "mailSettings"
+				out = append(out, e)
 			}
 		case xml.CharData:
 			if text.Len() == 0 {

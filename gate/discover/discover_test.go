@@ -32,6 +32,13 @@ const webConfig = `<?xml version="1.0" encoding="utf-8"?>
       <endpoint address="net.tcp://wcf.example.com:808/Service.svc" binding="netTcpBinding" contract="IService" />
     </client>
   </system.serviceModel>
+  <system.net>
+    <mailSettings>
+      <smtp from="a@example.com">
+        <network host="smtp.example.com" port="587" enableSsl="true" />
+      </smtp>
+    </mailSettings>
+  </system.net>
   <applicationSettings>
     <Legacy.Properties.Settings>
       <setting name="ServiceUrl" serializeAs="String">
@@ -72,7 +79,9 @@ func TestFiles(t *testing.T) {
 		`Web/Web.config:12:21 Web connectionStrings target="sql2.example.com:1433" probeable=true starttls="" reason=false`,
 		`Web/Web.config:14:20 Web connectionStrings target="pg.example.com:5433" probeable=true starttls="postgres" reason=false`,
 		`Web/Web.config:18:17 Web wcf-client target="wcf.example.com:443" probeable=true starttls="" reason=false`,
-		`Web/Web.config:25:16 Web applicationSettings target="settings.example.com:8443" probeable=true starttls="" reason=false`,
+		`Web/Web.config:19:17 Web wcf-client target="" probeable=false starttls="" reason=true`,
+		`Web/Web.config:25:18 Web mailSettings target="smtp.example.com:587" probeable=true starttls="smtp" reason=false`,
+		`Web/Web.config:32:16 Web applicationSettings target="settings.example.com:8443" probeable=true starttls="" reason=false`,
 	}
 	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))

@@ -104,6 +104,10 @@ func (a answer) refusal(othersNormal bool) (Detail, bool) {
 	switch a.Reply.Kind {
 	case replyAlert:
 		al := a.Reply.Alert
+		if al == 112 {
+			// unrecognized_name refuses the server name, not the version.
+			return Detail{Reason: "alert 112 (unrecognized_name): the server wants another server name (--sni)", Alert: &al}, false
+		}
 		return Detail{Reason: fmt.Sprintf("alert %d (%s)", al, alertName(al)), Alert: &al}, true
 	case replySSLv2Error:
 		return Detail{Reason: fmt.Sprintf("SSL 2.0 error %d", a.Reply.Alert)}, true

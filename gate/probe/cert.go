@@ -70,21 +70,33 @@ type CertOptions struct {
 
 // loadRoots returns the system roots plus the PEM certificates of caFile.
 func loadRoots(caFile string) (*x509.CertPool, error) {
+	extra, err := readCAFile(caFile)
+	if err != nil {
+		return nil, err
+	}
 	pool, err := x509.SystemCertPool()
 	if err != nil || pool == nil {
 		pool = x509.NewCertPool()
 	}
+	if extra != nil {
+		pool.AppendCertsFromPEM(extra)
+	}
+	return pool, nil
+}
+
+// readCAFile reads caFile ("" = none) and checks it holds a PEM certificate.
+func readCAFile(caFile string) ([]byte, error) {
 	if caFile == "" {
-		return pool, nil
+		return nil, nil
 	}
 	pem, err := os.ReadFile(caFile)
 	if err != nil {
 		return nil, fmt.Errorf("read CA file %q: %w", caFile, err)
 	}
-	if !pool.AppendCertsFromPEM(pem) {
+	if !x509.NewCertPool().AppendCertsFromPEM(pem) {
 		return nil, fmt.Errorf("CA file %q: no PEM certificates", caFile)
 	}
-	return pool, nil
+	return pem, nil
 }
 
 // CertFacts turns the chain a server sent (DER, leaf first) into facts: the
@@ -178,4 +190,11 @@ func CertFacts(raw [][]byte, o CertOptions) (*Certificate, error) {
 	name := o.Name
 	c.HostnameMatch = name != "" && leaf.VerifyHostname(strings.TrimSuffix(name, ".")) == nil
 	return c, nil
+}
+
+// CheckCAFile reports whether caFile can be read and holds at least one
+// PEM certificate (for an early usage error).
+func CheckCAFile(caFile string) error {
+	_, err := readCAFile(caFile)
+	return err
 }

@@ -57,7 +57,9 @@ type Detail struct {
 	Alert *int `json:"alert,omitempty"`
 	// FirstBytes is a hex dump of the first bytes of a non-TLS reply.
 	FirstBytes string `json:"first_bytes,omitempty"`
-	// Suite is the cipher suite the server chose (tls.CipherSuiteName form).
+	// Suite is the cipher suite the server chose: its IANA name (identical
+	// to tls.CipherSuiteName for the suites Go knows; see SuiteName and
+	// SuiteID), or 0xNNNN when unknown.
 	Suite string `json:"suite,omitempty"`
 	// Version is the version the server answered with, when different.
 	Version string `json:"version,omitempty"`

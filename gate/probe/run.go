@@ -62,7 +62,7 @@ const (
 type runner struct {
 	opts     Options
 	global   chan struct{}
-	roots    *x509.CertPool
+	roots    func() *x509.CertPool
 	rootsErr error
 
 	mu       sync.Mutex
@@ -97,7 +97,14 @@ func Run(ctx context.Context, targets []Target, opts Options) []Result {
 		defer cancel()
 	}
 	r := &runner{opts: opts, global: make(chan struct{}, opts.Concurrency)}
-	r.roots, r.rootsErr = loadRoots(opts.CAFile)
+	// The CA file is checked now; the system roots load while the first
+	// wave is in flight.
+	_, r.rootsErr = readCAFile(opts.CAFile)
+	r.roots = sync.OnceValue(func() *x509.CertPool {
+		p, _ := loadRoots(opts.CAFile)
+		return p
+	})
+	go r.roots()
 	r.total.Store(int64(len(targets)))
 	out := make([][]Result, len(targets))
 	var wg sync.WaitGroup
@@ -390,7 +397,7 @@ func (r *runner) endpoint(ctx context.Context, ep *endpoint) Result {
 		}
 	}
 	// Certificate.
-	copts := CertOptions{Roots: r.roots, Name: ep.sni, Now: r.opts.Now()}
+	copts := CertOptions{Roots: r.roots(), Name: ep.sni, Now: r.opts.Now()}
 	if copts.Name == "" {
 		copts.Name = ep.target.Host
 	}

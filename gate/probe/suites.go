@@ -251,6 +251,29 @@ func sslv2Classes(code uint32) []string {
 	return out
 }
 
+// SuiteID returns the code of a suite named by SuiteName (an IANA name or
+// "0xNNNN").
+func SuiteID(name string) (uint16, bool) {
+	if id, ok := suiteIDs[name]; ok {
+		return id, true
+	}
+	if len(name) == 6 && (strings.HasPrefix(name, "0x") || strings.HasPrefix(name, "0X")) {
+		var v uint16
+		if _, err := fmt.Sscanf(name[2:], "%04X", &v); err == nil {
+			return v, true
+		}
+	}
+	return 0, false
+}
+
+var suiteIDs = func() map[string]uint16 {
+	m := map[string]uint16{}
+	for id, n := range suiteNames {
+		m[n] = id
+	}
+	return m
+}()
+
 func sslv2CipherName(code uint32) string {
 	for _, c := range sslv2Ciphers {
 		if c.Code == code {

@@ -2,6 +2,7 @@ package probe
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/hex"
 	"flag"
 	"os"
@@ -249,4 +250,21 @@ func FuzzParseFlight(f *testing.F) {
 			t.Fatalf("decision changed from %d to %d by trailing bytes", r.Kind, r2.Kind)
 		}
 	})
+}
+
+func TestSuiteNames(t *testing.T) {
+	// Our names agree with crypto/tls for every suite Go knows.
+	for _, cs := range append(tls.CipherSuites(), tls.InsecureCipherSuites()...) {
+		if got := SuiteName(cs.ID); got != cs.Name {
+			t.Errorf("%04x: SuiteName %q, crypto/tls %q", cs.ID, got, cs.Name)
+		}
+	}
+	for _, s := range append(suites12, suites13...) {
+		if id, ok := SuiteID(s.Name); !ok || id != s.ID {
+			t.Errorf("SuiteID(%q) = %04x, %v", s.Name, id, ok)
+		}
+	}
+	if id, ok := SuiteID("0xFEFE"); !ok || id != 0xFEFE || SuiteName(0xFEFE) != "0xFEFE" {
+		t.Errorf("hex round trip: %04x %v %s", id, ok, SuiteName(0xFEFE))
+	}
 }

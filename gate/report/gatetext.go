@@ -19,6 +19,12 @@ func GateText(w io.Writer, d *verdict.Decision) error {
 	b := &strings.Builder{}
 	fmt.Fprintf(b, "tlsgate gate — policy %s, fail-on %s, assumed client host %s with .NET Framework %s\n\n",
 		d.Policy, d.FailOn, hostName(d.Host), d.Host.DotNet)
+	switch {
+	case len(d.Applications) == 0 && len(d.Endpoints) > 0:
+		b.WriteString("no application found under PATH: only the endpoints were judged\n\n")
+	case len(d.Endpoints) == 0:
+		b.WriteString("no endpoint to probe (give --endpoint, list endpoints in the policy, or use --discover): only the repository was judged\n\n")
+	}
 	if len(d.Pairs) > 0 {
 		fmt.Fprintf(b, "applications × endpoints (as shipped | with the %s package):\n", d.Policy)
 		for _, p := range d.Pairs {

@@ -23,19 +23,20 @@ func Markdown(w io.Writer, d *verdict.Decision) error {
 	fmt.Fprintf(b, "## tlsgate gate: %s\n\n", icon)
 	fmt.Fprintf(b, "Policy %s · fails on %s · assumed client host: %s, .NET Framework %s\n\n",
 		code(d.Policy), d.FailOn, mdEscape(hostName(d.Host)), mdEscape(d.Host.DotNet))
-	for _, r := range d.Reasons[min(1, len(d.Reasons)):] {
-		if d.Verdict == verdict.Pass {
-			break
-		}
-		fmt.Fprintf(b, "- %s\n", mdEscape(r))
-	}
-	if d.Verdict != verdict.Pass && len(d.Reasons) > 1 {
-		b.WriteString("\n")
+	if len(d.Reasons) > 0 {
+		fmt.Fprintf(b, "%s.\n\n", mdEscape(upper(d.Reasons[0])))
 	}
 
 	b.WriteString("### Applications × endpoints\n\n")
 	if len(d.Pairs) == 0 {
-		b.WriteString("No application × endpoint pair was judged (no endpoint given, or no application found).\n\n")
+		switch {
+		case len(d.Endpoints) == 0:
+			b.WriteString("No endpoint to probe (give `--endpoint`, list endpoints in the policy, or use `--discover`): only the repository was judged.\n\n")
+		case len(d.Applications) == 0:
+			b.WriteString("No application found: only the endpoints were judged.\n\n")
+		default:
+			b.WriteString("No application calls the probed endpoints (see the policy's `endpoints` mapping).\n\n")
+		}
 	} else {
 		fmt.Fprintf(b, "| Application | Endpoint | As shipped | With the %s package |\n|---|---|---|---|\n", code(d.Policy))
 		for _, p := range d.Pairs {
@@ -167,7 +168,7 @@ func hostName(h policy.Host) string {
 }
 
 func cell(s verdict.Side) string {
-	mark := map[verdict.Verdict]string{verdict.Compatible: "✓", verdict.Incompatible: "✗", verdict.PolicyFail: "✗ policy", verdict.Inconclusive: "? inconclusive"}[s.Verdict]
+	mark := map[verdict.Verdict]string{verdict.Compatible: "✓", verdict.Incompatible: "✗", verdict.PolicyFail: "✗ policy:", verdict.Inconclusive: "? inconclusive:"}[s.Verdict]
 	return mark + " " + mdEscape(s.Reason)
 }
 

@@ -21,6 +21,10 @@ type Renderer interface {
 type Options struct {
 	// Color enables ANSI colour in the text format (only on a terminal).
 	Color bool
+	// AutomationID is the SARIF run's automationDetails.id, e.g.
+	// "tlsgate/shard-2-of-4/" for one shard of a matrix, so code scanning
+	// keeps each shard's upload apart ("" = none).
+	AutomationID string
 }
 
 // renderers maps each --format name to its constructor. Adding a format is
@@ -28,7 +32,7 @@ type Options struct {
 var renderers = map[string]func(Options) Renderer{
 	"text":  func(o Options) Renderer { return &textRenderer{color: o.Color} },
 	"json":  func(Options) Renderer { return jsonRenderer{} },
-	"sarif": func(Options) Renderer { return sarifRenderer{} },
+	"sarif": func(o Options) Renderer { return sarifRenderer{automationID: o.AutomationID} },
 }
 
 // Formats lists the valid --format names, sorted.

@@ -21,10 +21,16 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool        sarifTool         `json:"tool"`
-	Invocations []sarifInvocation `json:"invocations"`
-	Results     []sarifResult     `json:"results"`
-	Properties  map[string]any    `json:"properties,omitempty"`
+	Tool              sarifTool               `json:"tool"`
+	AutomationDetails *sarifAutomationDetails `json:"automationDetails,omitempty"`
+	Invocations       []sarifInvocation       `json:"invocations"`
+	Results           []sarifResult           `json:"results"`
+	Properties        map[string]any          `json:"properties,omitempty"`
+}
+
+// sarifAutomationDetails identifies the run's category for code scanning.
+type sarifAutomationDetails struct {
+	ID string `json:"id"`
 }
 
 type sarifTool struct {
@@ -128,9 +134,11 @@ type sarifSuppression struct {
 // %SRCROOT%) with the full region. An endpoint finding has no file: its
 // location is the URI tls://host:port plus a logical location naming the
 // endpoint.
-type sarifRenderer struct{}
+type sarifRenderer struct {
+	automationID string
+}
 
-func (sarifRenderer) Render(w io.Writer, r *finding.Report) error {
+func (sr sarifRenderer) Render(w io.Writer, r *finding.Report) error {
 	rules := r.Rules
 	index := map[string]int{}
 	driver := sarifDriver{Name: toolName(r), Version: toolVersion(r), InformationURI: "https://github.com/tlsgate/tlsgate", Rules: []sarifRule{}}
@@ -149,6 +157,9 @@ func (sarifRenderer) Render(w io.Writer, r *finding.Report) error {
 		Tool:        sarifTool{Driver: driver},
 		Invocations: []sarifInvocation{{ExecutionSuccessful: true, ToolExecutionNotifications: []sarifNotification{}}},
 		Results:     []sarifResult{},
+	}
+	if sr.automationID != "" {
+		run.AutomationDetails = &sarifAutomationDetails{ID: sr.automationID}
 	}
 	for _, n := range r.Notifications {
 		sn := sarifNotification{Descriptor: sarifDescriptor{ID: n.RuleID}, Level: levelName(n.Level), Message: sarifMessage{Text: n.Message}}

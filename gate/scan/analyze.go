@@ -18,39 +18,102 @@ func codeKind(k source.Kind) bool {
 }
 
 // anchors are the lower-case literals at least one of which a code file
-// must contain before it is lexed (a cheap prefilter).
-var anchors = [][]byte{
-	[]byte("securityprotocol"), []byte("sslprotocol"), []byte("certificate"), []byte("setswitch"),
-	[]byte("winhttpsetoption"), []byte("authenticateas"),
+// must contain (ASCII case-insensitively) before it is lexed: a cheap
+// one-pass prefilter.
+var anchors = []string{
+	"protocol", // SecurityProtocol, SslProtocols, -SslProtocol
+	"validationcallback", "certificatepolicy", "skipcertificatecheck", "dangerousaccept",
+	"setswitch", "winhttpsetoption",
 }
 
-var psAnchors = [][]byte{[]byte("itemproperty"), []byte("setvalue"), []byte("registry"), []byte("reg add"), []byte("reg.exe"), []byte("#requires")}
+// psAnchors are the extra anchors of PowerShell-bearing files (registry
+// writes, #Requires).
+var psAnchors = []string{"itemproperty", "setvalue", "registry", "reg add", "reg.exe", "#requires"}
 
-// lowerASCII lower-cases ASCII letters into buf (reused across files).
-func lowerASCII(buf []byte, s string) []byte {
-	buf = append(buf[:0], s...)
-	for i, c := range buf {
+var lowerTab = func() (t [256]byte) {
+	for i := range t {
+		c := byte(i)
 		if c >= 'A' && c <= 'Z' {
-			buf[i] = c + 32
+			c += 32
 		}
+		t[i] = c
 	}
-	return buf
+	return
+}()
+
+// anchorSet finds needles by their first four lower-case bytes, kept in a
+// small open-addressing table probed once per input byte.
+type anchorSet struct {
+	keys    [1 << anchorBits]uint32
+	needles [1 << anchorBits][]string
 }
 
-func hasAnchor(low []byte, ps bool) bool {
-	for _, a := range anchors {
-		if bytes.Contains(low, a) {
-			return true
+const anchorBits = 10
+
+func slot(k uint32) uint32 { return (k * 0x9E3779B1) >> (32 - anchorBits) }
+
+func newAnchorSet(needles ...[]string) *anchorSet {
+	s := &anchorSet{}
+	for _, list := range needles {
+		for _, n := range list {
+			k := uint32(n[0])<<24 | uint32(n[1])<<16 | uint32(n[2])<<8 | uint32(n[3])
+			i := slot(k)
+			for s.keys[i] != 0 && s.keys[i] != k {
+				i = (i + 1) & (1<<anchorBits - 1)
+			}
+			s.keys[i] = k
+			s.needles[i] = append(s.needles[i], n)
 		}
 	}
-	if ps {
-		for _, a := range psAnchors {
-			if bytes.Contains(low, a) {
+	return s
+}
+
+func (s *anchorSet) lookup(k uint32) []string {
+	i := slot(k)
+	for s.keys[i] != 0 {
+		if s.keys[i] == k {
+			return s.needles[i]
+		}
+		i = (i + 1) & (1<<anchorBits - 1)
+	}
+	return nil
+}
+
+var (
+	codeAnchors = newAnchorSet(anchors)
+	psAnchorSet = newAnchorSet(anchors, psAnchors)
+)
+
+// find reports whether text contains any needle, ASCII case-insensitively,
+// in one pass with a rolling four-byte window.
+func (s *anchorSet) find(text string) bool {
+	var h uint32
+	for i := 0; i < len(text); i++ {
+		h = h<<8 | uint32(lowerTab[text[i]])
+		if i < 3 {
+			continue
+		}
+		ns := s.lookup(h)
+		if ns == nil {
+			continue
+		}
+		for _, n := range ns {
+			st := i - 3
+			if st+len(n) <= len(text) && strings.EqualFold(text[st:st+len(n)], n) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// lowerASCII lower-cases ASCII letters into buf (reused across files).
+func lowerASCII(buf []byte, s string) []byte {
+	buf = append(buf[:0], s...)
+	for i, c := range buf {
+		buf[i] = lowerTab[c]
+	}
+	return buf
 }
 
 // analyzeFile runs the code analyzers on one decoded file. buf is scratch
@@ -60,10 +123,16 @@ func analyzeFile(f *source.File, buf *[]byte) *fileResult {
 	if !codeKind(f.Kind) {
 		return res
 	}
-	*buf = lowerASCII(*buf, f.Text)
 	ps := f.Kind == source.PowerShell || f.Kind == source.YAML || f.Kind == source.Batch
-	if !hasAnchor(*buf, ps) {
+	set := codeAnchors
+	if ps {
+		set = psAnchorSet
+	}
+	if !set.find(f.Text) {
 		return res
+	}
+	if f.Kind == source.YAML || f.Kind == source.Batch {
+		*buf = lowerASCII(*buf, f.Text)
 	}
 	if (f.Kind == source.YAML || f.Kind == source.Batch) && !bytes.Contains(*buf, []byte("powershell")) && !bytes.Contains(*buf, []byte("pwsh")) && !bytes.Contains(*buf, []byte("script")) && !bytes.Contains(*buf, []byte("run:")) {
 		return res
@@ -102,6 +171,7 @@ func runCode(f *source.File, lang Lang, s, e int, res *fileResult) {
 	a.acceptAllTypes = map[string]bool{}
 	a.collectPolicyTypes(a.acceptAllTypes)
 	a.scan()
+	a.lx.Release()
 }
 
 func runPS(f *source.File, s, e int, res *fileResult, host bool) {
@@ -115,8 +185,10 @@ func runPS(f *source.File, s, e int, res *fileResult, host bool) {
 	}
 	for _, sub := range subs {
 		sub.scan()
+		sub.lx.Release()
 	}
 	a.scan()
+	a.lx.Release()
 }
 
 type region struct {

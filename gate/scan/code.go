@@ -39,25 +39,24 @@ type fileResult struct {
 	directives []Span
 	psCore     bool
 	vbRegions  [][2]int // byte ranges analyzed as VB (for #Disable Warning)
+	seenAt     map[string]bool
 }
 
 func (r *fileResult) seen(rule string, start int) bool {
-	for _, h := range r.hits {
-		if h.RuleID == rule && h.start == start {
-			return true
-		}
-	}
-	return false
+	return r.seenAt[fmt.Sprintf("%s@%d", rule, start)]
 }
 
 // seenLine reports whether rule already has a finding starting on line.
 func (r *fileResult) seenLine(rule, path string, line int) bool {
-	for _, h := range r.hits {
-		if h.RuleID == rule && h.Location.Path == path && h.Location.StartLine == line {
-			return true
-		}
+	return r.seenAt[fmt.Sprintf("%s|%s:%d", rule, path, line)]
+}
+
+func (r *fileResult) mark(rule string, start int, path string, line int) {
+	if r.seenAt == nil {
+		r.seenAt = map[string]bool{}
 	}
-	return false
+	r.seenAt[fmt.Sprintf("%s@%d", rule, start)] = true
+	r.seenAt[fmt.Sprintf("%s|%s:%d", rule, path, line)] = true
 }
 
 // add records a finding over tokens [s, e) of the analyzer.
@@ -75,9 +74,11 @@ func (a *analyzer) add(rule string, lvl finding.Severity, kind hitKind, s, e int
 		e--
 	}
 	so, eo := a.t[s].Start, a.t[e-1].End
-	if l, _ := a.f.Position(so); a.res.seen(rule, so) || a.res.seenLine(rule, a.f.Path, l) {
+	l, _ := a.f.Position(so)
+	if a.res.seen(rule, so) || a.res.seenLine(rule, a.f.Path, l) {
 		return nil
 	}
+	a.res.mark(rule, so, a.f.Path, l)
 	f := finding.Finding{
 		RuleID: rule, Level: lvl, Message: msg,
 		Location: a.f.Range(so, eo), Snippet: a.f.Snippet(so, eo), Fix: rules.Fix(rule),
@@ -118,6 +119,23 @@ var weakSwitches = map[string]finding.Severity{
 }
 
 var guardRe = regexp.MustCompile(`(?i)insecure|skip|allowinvalid|allowuntrusted|ignore(ssl|tls|cert|invalid)|disable(ssl|tls|cert)|trustall|acceptall|dangerous|(validate|verify|check)(ssl|tls|server)?cert\w*\s*(==|-eq)?\s*(false|\$false)|!\s*\w*(validate|verify)`)
+
+// sinkLen holds the lengths of the identifiers scan() reacts to, so most
+// identifiers are rejected without lower-casing them.
+var sinkLen = func() map[int]bool {
+	m := map[int]bool{}
+	for _, n := range []string{"securityprotocol", "sslprotocols", "enabledsslprotocols", "dangerousacceptanyservercertificatevalidator",
+		"certificatepolicy", "setswitch", "sslstream", "winhttpsetoption", "invokemember"} {
+		m[len(n)] = true
+	}
+	for n := range sslMethodNames {
+		m[len(n)] = true
+	}
+	for n := range callbackProps {
+		m[len(n)] = true
+	}
+	return m
+}()
 
 // assignOp returns the assignment operator at token i for this language.
 func (a *analyzer) assignOp(i int) string {
@@ -172,6 +190,9 @@ func (a *analyzer) scan() {
 		t := a.t[i]
 		switch t.Kind {
 		case TIdent:
+			if !sinkLen[len(t.Text)] {
+				continue
+			}
 			low := strings.ToLower(t.Text)
 			switch {
 			case low == "securityprotocol":
@@ -586,7 +607,8 @@ func (a *analyzer) guarded(s int) bool {
 // acceptsAll decides whether the callback expression [s, e) returns true on
 // every path. The second result is true when a ternary's condition gates it.
 func (a *analyzer) acceptsAll(s, e int) (bool, bool) {
-	if a.depth > 6 || s >= e || s >= len(a.t) {
+	e = min(e, len(a.t))
+	if a.depth > 6 || s >= e || s < 0 {
 		return false, false
 	}
 	a.depth++

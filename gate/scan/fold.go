@@ -20,7 +20,8 @@ type folder struct {
 // fold evaluates tokens [s, e). encl is the method the expression is in
 // (for parameter flow); it may be nil.
 func (a *analyzer) fold(s, e int, encl *method) (val, *folder) {
-	if a.depth > 6 || s >= e {
+	e = min(e, len(a.t))
+	if a.depth > 6 || s >= e || s < 0 {
 		return unknownVal, &folder{}
 	}
 	a.depth++
@@ -246,7 +247,7 @@ func (p *folder) primary() val {
 
 // inner folds a parenthesised sub-expression sharing the parameter state.
 func (p *folder) inner(s, e int) val {
-	q := &folder{a: p.a, i: s, end: e, encl: p.encl}
+	q := &folder{a: p.a, i: s, end: min(e, len(p.a.t)), encl: p.encl}
 	p.a.depth++
 	v := q.expr()
 	p.a.depth--
@@ -287,6 +288,10 @@ func (p *folder) psType() val {
 	a := p.a
 	cl := a.match(p.i)
 	if cl >= p.end {
+		p.i = p.end
+		return unknownVal
+	}
+	if cl >= len(a.t) {
 		p.i = p.end
 		return unknownVal
 	}

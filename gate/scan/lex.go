@@ -2,6 +2,7 @@ package scan
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -62,9 +63,27 @@ type Lexed struct {
 // strings and comments run to the end.
 func Lex(l Lang, text string, start, end int) *Lexed {
 	lx := &lexer{lang: l, src: text, pos: start, end: end, out: &Lexed{}}
-	lx.out.Toks = make([]Token, 0, (end-start)/6+4)
+	if p, ok := tokPool.Get().(*[]Token); ok && cap(*p) >= (end-start)/8 {
+		lx.out.Toks = (*p)[:0]
+	} else {
+		lx.out.Toks = make([]Token, 0, (end-start)/6+4)
+	}
 	lx.run()
 	return lx.out
+}
+
+// tokPool recycles token slices between files (see Lexed.Release).
+var tokPool sync.Pool
+
+// Release returns the token slice for reuse; the Lexed must not be used
+// afterwards.
+func (l *Lexed) Release() {
+	if cap(l.Toks) > 1<<20 {
+		return // do not keep huge buffers alive
+	}
+	t := l.Toks[:0]
+	l.Toks = nil
+	tokPool.Put(&t)
 }
 
 type lexer struct {
@@ -178,12 +197,17 @@ var csOps = []string{"<<=", ">>=", "??=", "|||", "&&&", "^^^", "~~~", "<<<", ">>
 
 func (lx *lexer) op(ops []string) {
 	start := lx.pos
-	rest := lx.src[lx.pos:lx.end]
-	for _, o := range ops {
-		if strings.HasPrefix(rest, o) {
-			lx.pos += len(o)
-			lx.emit(TOp, start, "")
-			return
+	c := lx.src[lx.pos]
+	// only a few bytes start multi-byte operators: check those
+	switch c {
+	case '<', '>', '?', '|', '&', '^', '~', '=', '!', '+', '-', '*', '/', '%', ':', '.', '@', '$':
+		rest := lx.src[lx.pos:lx.end]
+		for _, o := range ops {
+			if o[0] == c && strings.HasPrefix(rest, o) {
+				lx.pos += len(o)
+				lx.emit(TOp, start, "")
+				return
+			}
 		}
 	}
 	lx.pos++

@@ -14,6 +14,7 @@ type analyzer struct {
 	lang  Lang
 	lx    *Lexed
 	t     []Token
+	pair  []int32 // index of the matching bracket, -1 when unmatched
 	decls map[string][]decl
 	meths map[string][]method
 	res   *fileResult
@@ -35,6 +36,7 @@ type method struct {
 func newAnalyzer(f *source.File, lang Lang, start, end int, res *fileResult) *analyzer {
 	lx := Lex(lang, f.Text, start, end)
 	a := &analyzer{f: f, lang: lang, lx: lx, t: lx.Toks, res: res}
+	a.pairBrackets()
 	a.collect()
 	return a
 }
@@ -94,38 +96,45 @@ func isClose(t Token) bool {
 	return t.Kind == TOp && (t.Text == ")" || t.Text == "]" || t.Text == "}")
 }
 
-// match returns the index of the bracket matching the opener at i (or the
-// end of the stream).
-func (a *analyzer) match(i int) int {
-	d := 0
-	for j := i; j < len(a.t); j++ {
-		if isOpen(a.t[j]) {
-			d++
-		} else if isClose(a.t[j]) {
-			d--
-			if d == 0 {
-				return j
+// pairBrackets matches every bracket once (O(n)), so match/matchBack are
+// constant time even on hostile input.
+func (a *analyzer) pairBrackets() {
+	a.pair = make([]int32, len(a.t))
+	var stack []int32
+	for i := range a.t {
+		a.pair[i] = -1
+		switch {
+		case isOpen(a.t[i]):
+			stack = append(stack, int32(i))
+		case isClose(a.t[i]):
+			if n := len(stack); n > 0 {
+				o := stack[n-1]
+				stack = stack[:n-1]
+				a.pair[i], a.pair[o] = o, int32(i)
 			}
 		}
 	}
-	return len(a.t)
+}
+
+// match returns the index of the bracket matching the opener at i (or the
+// end of the stream).
+func (a *analyzer) match(i int) int {
+	if i < 0 || i >= len(a.t) || a.pair[i] < 0 {
+		return len(a.t)
+	}
+	return int(a.pair[i])
 }
 
 // matchBack returns the index of the opener matching the closer at i (or -1).
 func (a *analyzer) matchBack(i int) int {
-	d := 0
-	for j := i; j >= 0; j-- {
-		if isClose(a.t[j]) {
-			d++
-		} else if isOpen(a.t[j]) {
-			d--
-			if d == 0 {
-				return j
-			}
-		}
+	if i < 0 || i >= len(a.t) {
+		return -1
 	}
-	return -1
+	return int(a.pair[i])
 }
+
+// maxStmt bounds how far a statement is scanned (hostile input).
+const maxStmt = 20000
 
 var continuationOps = map[string]bool{
 	"|": true, "||": true, "&": true, "&&": true, "+": true, "-": true, "*": true, "/": true, ",": true, "=": true,
@@ -144,6 +153,9 @@ func (a *analyzer) stmtEnd(i int) int {
 	d := 0
 	nlLang := a.lang != LangCSharp
 	for j := i; j < len(a.t); j++ {
+		if j-i > maxStmt {
+			return j
+		}
 		t := a.t[j]
 		if t.Kind == TNL {
 			if d == 0 && j > i && !a.continues(j-1) {
@@ -231,7 +243,7 @@ var controlWords = map[string]bool{
 // stmtStart walks back from token i to the first token of its statement.
 func (a *analyzer) stmtStart(i int) int {
 	j := i
-	for k := i - 1; k >= 0; k-- {
+	for k := i - 1; k >= 0 && i-k < maxStmt; k-- {
 		t := a.t[k]
 		if t.Kind == TNL {
 			if a.continues(k - 1) {

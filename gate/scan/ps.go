@@ -92,7 +92,8 @@ func normKey(k string) string {
 // psStr folds tokens [s, e) to a string: literals, "$var" expansion,
 // variables bound to strings, '+' concatenation and Join-Path.
 func (a *analyzer) psStr(s, e int) (string, bool) {
-	if a.depth > 6 || s >= e {
+	e = min(e, len(a.t))
+	if a.depth > 6 || s >= e || s < 0 {
 		return "", false
 	}
 	a.depth++

@@ -252,7 +252,7 @@ func processFile(e entry, limit int64, buf *[]byte) fileOut {
 	res := analyzeFile(f, buf)
 	out := fileOut{file: f, res: res}
 	out.supps, out.ca = fileSuppressions(f, res, buf)
-	if codeKind(kind) && len(res.hits) == 0 && !hasRegFacts(res) && kind != source.Batch {
+	if codeKind(kind) && !hasRegFacts(res) && kind != source.Batch {
 		// the application model does not read code text: keep memory bounded
 		out.file = source.New(e.rel, kind, "", enc)
 	}

@@ -1,7 +1,6 @@
 package scan
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -112,7 +111,7 @@ func fileSuppressions(f *source.File, res *fileResult, buf *[]byte) ([]inlineSup
 		regions = append(regions, caRegion{from: from, to: f.LineCount() + 1, ids: []string{id}, source: "#pragma warning disable " + id})
 	}
 	// [SuppressMessage("…", "CA5364:…")] on the following member
-	if bytes.Contains(lowerASCII(*buf, f.Text), []byte("suppressmessage")) {
+	if strings.Contains(f.Text, "SuppressMessage") {
 		for _, m := range suppMsgRe.FindAllStringSubmatchIndex(f.Text, -1) {
 			ids := caIDRe.FindAllString(f.Text[m[2]:m[3]], -1)
 			if len(ids) == 0 {

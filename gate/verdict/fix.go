@@ -17,20 +17,21 @@ const (
 	swSysDef = "Switch.System.Net.DontEnableSystemDefaultTlsVersions"
 )
 
-var fixOrder = map[string]int{"code": 0, "switch": 1, "retarget": 2, "package": 3}
+var fixOrder = map[string]int{"code": 0, "switch": 1, "retarget": 2, "package": 3, "host": 4}
 
 // fixes computes the candidate fixes of a failing pair, each judged by
 // re-running the application model with only that fix applied, and ranks
 // them: fixes that alone make the pair work first, then code, switch,
 // retarget, package.
-func fixes(in Input, p *policy.Policy, app *finding.Application, r *probe.Result, offer func(*finding.Application, string) Offer) []Fix {
+func fixes(in Input, p *policy.Policy, app *finding.Application, r *probe.Result, offerOn func(*finding.Application, policy.Host, string) Offer) []Fix {
+	offer := func(a *finding.Application, state string) Offer { return offerOn(a, p.Client, state) }
 	shipped := offer(app, finding.StateAsShipped)
 	var out []Fix
 	try := func(f Fix, o Offer) {
 		if o.Protocols == shipped.Protocols && f.Kind != "package" {
 			return // does not change what the application offers
 		}
-		s := side(p, o, r)
+		s := side(p, p.Client.OS, o, r)
 		f.Result = s.Verdict
 		f.Negotiated = s.Negotiated
 		f.Sufficient = s.Verdict == Compatible
@@ -122,6 +123,34 @@ func fixes(in Input, p *policy.Policy, app *finding.Application, r *probe.Result
 		Detail:  "sets SchUseStrongCrypto and SystemDefaultTlsVersions (and the SChannel client protocols) machine-wide; restart the application afterwards"}
 	try(f, offer(app, finding.StateWithPackage))
 
+	// 5. A newer host: only when nothing on the application's side is
+	// enough (an endpoint that needs TLS 1.3, or suites an old SChannel
+	// lacks), name the oldest OS family that would work as shipped.
+	enough := false
+	for _, f := range out {
+		enough = enough || f.Sufficient
+	}
+	if !enough {
+		families := policy.OSFamilies()
+		cur := indexOf(families, p.Client.OS)
+		for _, os := range families[cur+1:] {
+			host := policy.Host{OS: os, DotNet: p.Client.DotNet}
+			if ver(host.DotNet) < 40800 {
+				host.DotNet = "4.8"
+			}
+			o := offerOn(app, host, finding.StateAsShipped)
+			s := side(p, os, o, r)
+			if s.Verdict != Compatible {
+				continue
+			}
+			name := fam(os)
+			out = append(out, Fix{Kind: "host", Sufficient: true, Result: s.Verdict, Negotiated: s.Negotiated,
+				Title:  fmt.Sprintf("run the application on %s (its SChannel has what the endpoint needs)", name),
+				Detail: fmt.Sprintf("on %s with .NET Framework %s the pair %s", name, host.DotNet, s.Reason)})
+			break
+		}
+	}
+
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Sufficient != out[j].Sufficient {
 			return out[i].Sufficient
@@ -134,27 +163,71 @@ func fixes(in Input, p *policy.Policy, app *finding.Application, r *probe.Result
 	return out
 }
 
-// fixSummary is the Finding.Fix text: the best fix, and which fixes alone
-// make the pair work.
-func fixSummary(fs []Fix) string {
+// fixSummary is the Finding.Fix text: the best fix and which fixes alone
+// make the pair work, or, when none does, what the endpoint would need.
+func fixSummary(fs []Fix, endpoint string) string {
 	var ok []string
 	for _, f := range fs {
 		if f.Sufficient {
 			ok = append(ok, f.Kind)
 		}
 	}
-	if len(fs) == 0 {
-		return "no change on the application side makes this pair work; upgrade the endpoint"
+	if len(ok) == 0 {
+		msg := "no change on the application's side is enough on this host"
+		if endpoint != "" {
+			msg += "; " + endpoint
+		}
+		return msg
 	}
 	best := fs[0]
 	where := ""
 	if best.Location != nil && best.Location.Path != "" {
 		where = " (" + best.Location.String() + ")"
 	}
-	if len(ok) == 0 {
-		return "no single fix is enough; best start: " + best.Title + where
+	if len(ok) == 1 {
+		msg := fmt.Sprintf("%s%s; only this fix alone makes the pair work", best.Title, where)
+		if ok[0] == "host" && endpoint != "" {
+			msg += "; " + endpoint
+		}
+		return msg
 	}
 	return fmt.Sprintf("%s%s; each of these alone makes the pair work: %s", best.Title, where, strings.Join(ok, ", "))
+}
+
+// endpointAdvice says what the endpoint would have to accept for the pair
+// to work as shipped.
+func endpointAdvice(p *policy.Policy, o Offer, r *probe.Result, s Side) string {
+	switch {
+	case s.Verdict == PolicyFail:
+		return ""
+	case len(s.Common) == 0 && o.Protocols != 0:
+		hi := highest(o.Protocols)
+		if hi < p.MinVersion {
+			return ""
+		}
+		return fmt.Sprintf("or make the endpoint accept %s", hi)
+	case s.Negotiated != nil:
+		key := ""
+		if r.Certificate != nil {
+			key = strings.ToUpper(r.Certificate.KeyType)
+		}
+		for _, c := range clientOffers(p.Client.OS, o.StrongCrypto, *s.Negotiated) {
+			f := factsOf(c.Name)
+			if f.cipher == "AEAD" && (key == "" || f.auth == key) || f.kex == "ECDHE" && (key == "" || f.auth == key) {
+				return fmt.Sprintf("or add a suite the client offers to the endpoint, e.g. %s", c.Name)
+			}
+		}
+	}
+	return ""
+}
+
+func indexOf(list []string, s string) int {
+	for i, x := range list {
+		if x == s {
+			return i
+		}
+	}
+	return len(list) - 1
 }
 
 func clone(app *finding.Application) *finding.Application {

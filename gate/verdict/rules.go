@@ -20,10 +20,12 @@ const (
 	RuleForbiddenOnly    = "TLS203"
 	RulePackageBreaks    = "TLS204"
 
-	NoteNotProbeable    = "TLS950"
-	NoteInconclusive    = "TLS951"
-	NoteNotProbed       = "TLS952"
-	NoteSuppressionUsed = "TLS953"
+	NoteNotProbeable       = "TLS950"
+	NoteInconclusive       = "TLS951"
+	NoteNotProbed          = "TLS952"
+	NoteSuppressionExpired = "TLS953"
+	NoteSuppressionUnused  = "TLS954"
+	NoteUnknownApplication = "TLS955"
 )
 
 // Rules returns a fresh, ordered slice of the metadata of every rule the
@@ -110,7 +112,9 @@ func NotificationRules() []finding.Rule {
 		{ID: NoteNotProbeable, Name: "gate-endpoint-not-probeable", Short: "A discovered endpoint holds a placeholder or token and is not probed.", DefaultLevel: finding.Note, HelpURI: doc + "tls950"},
 		{ID: NoteInconclusive, Name: "gate-endpoint-inconclusive", Short: "An endpoint could not be probed conclusively.", DefaultLevel: finding.Warning, HelpURI: doc + "tls951"},
 		{ID: NoteNotProbed, Name: "gate-endpoint-not-probed", Short: "A discovered endpoint is not probed (discovery off, or excluded by discover_allow / discover_deny).", DefaultLevel: finding.Note, HelpURI: doc + "tls952"},
-		{ID: NoteSuppressionUsed, Name: "gate-suppression-expired", Short: "A policy suppression for an endpoint or pair rule has expired.", DefaultLevel: finding.Warning, HelpURI: doc + "tls953"},
+		{ID: NoteSuppressionExpired, Name: "gate-suppression-expired", Short: "A policy suppression for an endpoint or pair rule has expired.", DefaultLevel: finding.Warning, HelpURI: doc + "tls953"},
+		{ID: NoteUnknownApplication, Name: "gate-unknown-application", Short: "A policy endpoint names an application the scan did not find.", DefaultLevel: finding.Warning, HelpURI: doc + "tls955"},
+		{ID: NoteSuppressionUnused, Name: "gate-suppression-unused", Short: "A policy suppression for an endpoint or pair rule matched no finding.", DefaultLevel: finding.Note, HelpURI: doc + "tls954"},
 	}
 }
 

@@ -61,9 +61,9 @@ var loadSuites = sync.OnceValue(func() suiteTable {
 
 // clientOffers returns the suites the client offers for protocol p.
 func clientOffers(os string, strong bool, p finding.Protocol) []ClientSuite {
-	fam, ok := ClientSuites(os)
+	fam, ok := loadSuites().Families[os]
 	if !ok {
-		fam, _ = ClientSuites("win10")
+		fam = loadSuites().Families["win10"]
 	}
 	var out []ClientSuite
 	for _, s := range fam.Suites {
@@ -80,35 +80,38 @@ func clientOffers(os string, strong bool, p finding.Protocol) []ClientSuite {
 	return out
 }
 
-// suiteIDs maps the names crypto/tls prints (and the IANA names of our
-// table) to code points, so endpoint suites in either form can be matched.
+// suiteID maps a suite name as crypto/tls or the prober print it (IANA
+// names, or "0xC028" for suites crypto/tls does not know) and the names of
+// our table to its code point.
 func suiteID(name string) (uint16, bool) {
 	name = strings.TrimSpace(name)
 	if strings.HasPrefix(name, "0x") || strings.HasPrefix(name, "0X") {
 		v, err := strconv.ParseUint(name[2:], 16, 16)
 		return uint16(v), err == nil
 	}
-	for _, s := range tls.CipherSuites() {
-		if s.Name == name {
-			return s.ID, true
-		}
-	}
+	id, ok := suiteNameIDs()[name]
+	return id, ok
+}
+
+var suiteNameIDs = sync.OnceValue(func() map[string]uint16 {
+	m := map[string]uint16{}
 	for _, s := range tls.InsecureCipherSuites() {
-		if s.Name == name {
-			return s.ID, true
-		}
+		m[s.Name] = s.ID
 	}
-	for _, os := range []string{"win7", "win10", "win11"} {
-		fam, _ := ClientSuites(os)
+	for _, s := range tls.CipherSuites() {
+		m[s.Name] = s.ID
+	}
+	for _, fam := range loadSuites().Families {
 		for _, s := range fam.Suites {
-			if s.Name == name {
-				id, ok := suiteID(s.ID)
-				return id, ok
+			if v, err := strconv.ParseUint(strings.TrimPrefix(s.ID, "0x"), 16, 16); err == nil {
+				if _, known := m[s.Name]; !known {
+					m[s.Name] = uint16(v)
+				}
 			}
 		}
 	}
-	return 0, false
-}
+	return m
+})
 
 // tri is a three-valued answer.
 type tri int

@@ -43,10 +43,12 @@ type Offer struct {
 	Steps        []finding.Step
 }
 
-// OfferFunc is the application model: the protocols app offers on the
-// policy's assumed host in a registry state (finding.StateAsShipped or
-// finding.StateWithPackage). The CLI passes the scanner's model.
-type OfferFunc func(app *finding.Application, state string) Offer
+// OfferFunc is the application model: the protocols app offers on host in
+// a registry state (finding.StateAsShipped or finding.StateWithPackage).
+// The CLI passes the scanner's model; Evaluate calls it with the policy's
+// assumed host, and with newer OS families when it looks for a host that
+// would make a failing pair work.
+type OfferFunc func(app *finding.Application, host policy.Host, state string) Offer
 
 // Origin says where an endpoint came from.
 type Origin struct {
@@ -88,6 +90,7 @@ type Input struct {
 // endpoints, the pair matrix and the verdict.
 type Decision struct {
 	finding.Report
+	// Policy is the policy as the user named it (built-in name or path).
 	Policy    string           `json:"policy"`
 	FailOn    finding.Severity `json:"fail_on"`
 	Host      policy.Host      `json:"host"`
@@ -147,7 +150,7 @@ type UserError struct {
 // Fix is one way to make a pair work.
 type Fix struct {
 	Rank int `json:"rank"`
-	// Kind is "code", "switch", "retarget" or "package".
+	// Kind is "code", "switch", "retarget", "package" or "host".
 	Kind     string            `json:"kind"`
 	Title    string            `json:"title"`
 	Detail   string            `json:"detail,omitempty"`
@@ -169,6 +172,9 @@ func Evaluate(in Input) *Decision {
 		p, _ = policy.Builtin(policy.Default)
 	}
 	d := &Decision{Policy: p.Name, FailOn: in.FailOn, Host: p.Client}
+	if in.PolicyRef != "" {
+		d.Policy = in.PolicyRef
+	}
 	if d.FailOn == finding.None {
 		d.FailOn = p.FailOn
 	}
@@ -180,7 +186,15 @@ func Evaluate(in Input) *Decision {
 		d.Rules = append([]finding.Rule(nil), in.Scan.Rules...)
 	}
 	d.SchemaVersion = SchemaVersion
-	d.Rules = append(d.Rules, Rules()...)
+	have := map[string]bool{}
+	for _, r := range d.Rules {
+		have[r.ID] = true
+	}
+	for _, r := range Rules() {
+		if !have[r.ID] {
+			d.Rules = append(d.Rules, r)
+		}
+	}
 	if d.Findings == nil {
 		d.Findings = []finding.Finding{}
 	}
@@ -228,6 +242,10 @@ func Evaluate(in Input) *Decision {
 			own = append(own, fs...)
 			if pair.Verdict == Inconclusive {
 				d.Inconclusive = append(d.Inconclusive, app.Name+" → "+ep.Result.Target)
+				d.Notifications = append(d.Notifications, finding.Notification{
+					RuleID: NoteInconclusive, Level: finding.Warning,
+					Message: fmt.Sprintf("pair %s → %s is inconclusive: %s", app.Name, ep.Result.Target, pair.Reason),
+				})
 			}
 		}
 	}
@@ -254,7 +272,8 @@ func calls(ep *Endpoint, app string) bool {
 }
 
 func inconclusiveWhy(r *probe.Result) string {
-	var parts []string
+	var order []string
+	by := map[string][]string{}
 	for _, p := range finding.Protocols {
 		st := r.Protocols[p.Key()]
 		if st == probe.Accepted || st == probe.Rejected {
@@ -264,11 +283,18 @@ func inconclusiveWhy(r *probe.Result) string {
 		if why == "" {
 			why = "no answer"
 		}
-		parts = append(parts, p.String()+" "+why)
+		if _, ok := by[why]; !ok {
+			order = append(order, why)
+		}
+		by[why] = append(by[why], p.String())
+	}
+	parts := make([]string, 0, len(order))
+	for _, why := range order {
+		parts = append(parts, strings.Join(by[why], ", ")+": "+why)
 	}
 	msg := "inconclusive (" + strings.Join(parts, "; ") + ")"
-	if len(r.Errors) > 0 {
-		msg += ": " + strings.Join(r.Errors, "; ")
+	if len(order) == 0 && len(r.Errors) > 0 {
+		msg = "inconclusive: " + r.Errors[0]
 	}
 	return msg
 }
@@ -319,20 +345,20 @@ func dedupe(s []string) []string {
 
 // evaluatePair judges one application × endpoint pair.
 func evaluatePair(in Input, p *policy.Policy, app *finding.Application, r *probe.Result) (Pair, []finding.Finding) {
-	offer := func(a *finding.Application, state string) Offer {
+	offer := func(a *finding.Application, host policy.Host, state string) Offer {
 		if in.Offer == nil {
 			return offerFromFacts(a, state)
 		}
-		return in.Offer(a, state)
+		return in.Offer(a, host, state)
 	}
-	shipped := offer(app, finding.StateAsShipped)
-	pkg := offer(app, finding.StateWithPackage)
+	shipped := offer(app, p.Client, finding.StateAsShipped)
+	pkg := offer(app, p.Client, finding.StateWithPackage)
 	pr := Pair{Application: app.Name, Endpoint: r.Target}
-	pr.AsShipped = side(p, shipped, r)
-	pr.WithPackage = side(p, pkg, r)
+	pr.AsShipped = side(p, p.Client.OS, shipped, r)
+	pr.WithPackage = side(p, p.Client.OS, pkg, r)
 	pr.Verdict = pr.AsShipped.Verdict
 	pr.Reason = pr.AsShipped.Reason
-	pr.Evidence = shipped.Steps
+	pr.Evidence = append(targetSteps(app), shipped.Steps...)
 	var fs []finding.Finding
 	where := decisiveLocation(app, shipped.Steps)
 	ep := &finding.Endpoint{Target: r.Target, Address: r.Address, SNI: r.SNI}
@@ -353,12 +379,12 @@ func evaluatePair(in Input, p *policy.Policy, app *finding.Application, r *probe
 			RuleID: rule, Level: finding.Error, Application: app.Name, Endpoint: ep, Location: where,
 			Message:  fmt.Sprintf("%s → %s: %s", app.Name, r.Target, pr.Reason),
 			Snippet:  app.Name + " " + r.Target,
-			Evidence: shipped.Steps,
+			Evidence: pr.Evidence,
 		}
 		if len(pr.UserErrors) > 0 {
 			f.Message += fmt.Sprintf("; the application will fail with %q", pr.UserErrors[0].Message)
 		}
-		f.Fix = fixSummary(pr.Fixes)
+		f.Fix = fixSummary(pr.Fixes, endpointAdvice(p, shipped, r, pr.AsShipped))
 		fs = append(fs, f)
 	case Compatible:
 		if pr.WithPackage.Verdict == Incompatible {
@@ -373,8 +399,8 @@ func evaluatePair(in Input, p *policy.Policy, app *finding.Application, r *probe
 	return pr, fs
 }
 
-// side judges one registry state.
-func side(p *policy.Policy, o Offer, r *probe.Result) Side {
+// side judges one registry state of a client on OS family os.
+func side(p *policy.Policy, os string, o Offer, r *probe.Result) Side {
 	s := Side{StrongCrypto: o.StrongCrypto, Offered: o.Protocols.List()}
 	accepted := r.Accepts()
 	var unsure finding.ProtocolSet
@@ -409,7 +435,7 @@ func side(p *policy.Policy, o Offer, r *probe.Result) Side {
 		return s
 	}
 	s.Negotiated = &neg
-	ok, suite, why := suiteOverlap(p.Client.OS, o.StrongCrypto, neg, r)
+	ok, suite, why := suiteOverlap(os, o.StrongCrypto, neg, r)
 	s.Suite = suite
 	switch ok {
 	case no:
@@ -475,9 +501,24 @@ func userErrors(app *finding.Application, cipher bool) []UserError {
 	return out
 }
 
+// targetSteps returns the scanner's steps that decided the application's
+// effective target: its evidence chain up to the model's own steps (which
+// start with the assumed host and are recomputed for the policy's host).
+func targetSteps(app *finding.Application) []finding.Step {
+	var out []finding.Step
+	for _, s := range app.Evidence {
+		if strings.HasPrefix(s.Text, "assumed host") {
+			break
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
 // decisiveLocation is where a pair finding is reported: the code that sets
-// the protocols, else the last located step of the evidence chain, else the
-// project file.
+// the protocols, else the last located step of the model (a switch or a
+// registry write), else the step that decided the effective target, else
+// the project file.
 func decisiveLocation(app *finding.Application, steps []finding.Step) finding.Location {
 	if app.CodeProtocols != nil && app.CodeProtocols.Location.Path != "" {
 		return app.CodeProtocols.Location
@@ -487,9 +528,15 @@ func decisiveLocation(app *finding.Application, steps []finding.Step) finding.Lo
 			return steps[i].Location
 		}
 	}
-	for i := len(app.Evidence) - 1; i >= 0; i-- {
-		if app.Evidence[i].Location.Path != "" {
-			return app.Evidence[i].Location
+	ts := targetSteps(app)
+	for _, s := range ts {
+		if s.Location.Path != "" && strings.Contains(s.Text, "⇒") {
+			return s.Location
+		}
+	}
+	for _, s := range ts {
+		if s.Location.Path != "" {
+			return s.Location
 		}
 	}
 	return finding.Location{Path: app.ProjectFile}
@@ -504,25 +551,43 @@ func offerFromFacts(app *finding.Application, state string) Offer {
 }
 
 // applySuppressions marks findings suppressed by the policy (rule id plus
-// an endpoint or path glob) and reports expired suppressions.
+// an endpoint or path glob), and reports expired suppressions and endpoint
+// or pair suppressions (TLS1nn, TLS2nn) that matched nothing; the scanner
+// reports its own (TLS0nn).
 func applySuppressions(p *policy.Policy, fs []finding.Finding, now time.Time) ([]finding.Finding, []finding.Notification) {
 	var notes []finding.Notification
+	used := make([]bool, len(p.Suppressions))
+	at := func(s policy.Suppression) finding.Location {
+		return finding.Location{Path: p.Name, StartLine: s.Line, StartCol: s.Column}
+	}
 	for i := range fs {
 		f := &fs[i]
-		for _, s := range p.Suppressions {
+		for si, s := range p.Suppressions {
 			if s.Rule != f.RuleID || !suppressionMatches(s, f) {
 				continue
 			}
+			used[si] = true
 			if s.Expired(now) {
 				f.Note = fmt.Sprintf("its policy suppression expired on %s", s.Expires)
-				notes = append(notes, finding.Notification{RuleID: NoteSuppressionUsed, Level: finding.Warning,
+				notes = append(notes, finding.Notification{RuleID: NoteSuppressionExpired, Level: finding.Warning,
 					Message:  fmt.Sprintf("suppression of %s expired on %s; the finding is reported again", s.Rule, s.Expires),
-					Location: finding.Location{Path: p.Name, StartLine: s.Line, StartCol: s.Column}})
+					Location: at(s)})
 				continue
 			}
 			f.Suppression = &finding.Suppression{Kind: "policy", Reason: s.Reason, Expires: s.Expires, Source: fmt.Sprintf("%s:%d", p.Name, s.Line)}
 			break
 		}
+	}
+	for si, s := range p.Suppressions {
+		if used[si] || !(strings.HasPrefix(s.Rule, "TLS1") || strings.HasPrefix(s.Rule, "TLS2")) {
+			continue
+		}
+		target := s.Endpoint
+		if target == "" {
+			target = s.Path
+		}
+		notes = append(notes, finding.Notification{RuleID: NoteSuppressionUnused, Level: finding.Note,
+			Message: fmt.Sprintf("unused policy suppression: %s for %q matched no finding", s.Rule, target), Location: at(s)})
 	}
 	return fs, notes
 }

@@ -1,6 +1,7 @@
 package verdict
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -35,12 +36,12 @@ func endpoint(target string, acc ...finding.Protocol) probe.Result {
 }
 
 func model(p *policy.Policy) OfferFunc {
-	return func(app *finding.Application, state string) Offer {
+	return func(app *finding.Application, host policy.Host, state string) Offer {
 		var reg project.RegistryState
 		if state == finding.StateWithPackage {
-			reg = project.PackageState(p, p.Client)
+			reg = project.PackageState(p, host)
 		}
-		set, strong, steps := project.Offered(app, p.Client, reg)
+		set, strong, steps := project.Offered(app, host, reg)
 		return Offer{Protocols: set, StrongCrypto: strong, Steps: steps}
 	}
 }
@@ -241,8 +242,19 @@ func TestCipherSuitesWindows7(t *testing.T) {
 			if got := rules(d); got != tc.rule {
 				t.Errorf("rules = %q, want %q", got, tc.rule)
 			}
-			if tc.want == Incompatible && !strings.Contains(d.Pairs[0].UserErrors[1].Message, "common algorithm") {
-				t.Errorf("SslStream error = %q", d.Pairs[0].UserErrors[1].Message)
+			if tc.want == Incompatible {
+				if !strings.Contains(d.Pairs[0].UserErrors[1].Message, "common algorithm") {
+					t.Errorf("SslStream error = %q", d.Pairs[0].UserErrors[1].Message)
+				}
+				fx := d.Pairs[0].Fixes
+				if len(fx) == 0 || fx[0].Kind != "host" || !fx[0].Sufficient || !strings.Contains(fx[0].Title, "Windows 10") {
+					t.Errorf("fixes = %+v, want the newer host first", fx)
+				}
+				for _, f := range d.Findings {
+					if f.RuleID == "TLS202" && !strings.Contains(f.Fix, "TLS_ECDHE_RSA_WITH_AES_") {
+						t.Errorf("TLS202 fix = %q, want an endpoint suite suggestion or the host", f.Fix)
+					}
+				}
 			}
 		})
 	}
@@ -348,6 +360,23 @@ func TestSuppressions(t *testing.T) {
 	if sup != 1 || expired != 1 || d.Verdict != Fail {
 		t.Errorf("suppressed %d, expired %d, verdict %s", sup, expired, d.Verdict)
 	}
+	var notes []string
+	for _, n := range d.Notifications {
+		notes = append(notes, n.RuleID+"@"+n.Location.String())
+	}
+	if strings.Join(notes, ",") != "TLS953@.tlsgate.yml:7:3" {
+		t.Errorf("notifications %v", notes)
+	}
+	p.Suppressions = append(p.Suppressions, policy.Suppression{Rule: "TLS102", Endpoint: "nowhere:1", Reason: "r", Line: 9, Column: 3})
+	d = Evaluate(Input{Scan: &finding.Report{Applications: []finding.Application{app48}}, Policy: p, Now: now, Offer: model(p),
+		Endpoints: []Endpoint{{Result: endpoint("old.test:443", finding.TLS10)}}})
+	found := false
+	for _, n := range d.Notifications {
+		found = found || (n.RuleID == "TLS954" && n.Location.StartLine == 9)
+	}
+	if !found {
+		t.Errorf("no TLS954 for the unused suppression: %+v", d.Notifications)
+	}
 }
 
 func TestDecisionFailOn(t *testing.T) {
@@ -365,6 +394,83 @@ func TestVer(t *testing.T) {
 	for in, want := range map[string]int{"4.8": 40800, "v4.7.2": 40702, "4.5": 40500, "": 0, "x": 0} {
 		if got := ver(in); got != want {
 			t.Errorf("ver(%q) = %d, want %d", in, got, want)
+		}
+	}
+}
+
+func TestPackageBreaksPair(t *testing.T) {
+	p, _ := policy.Builtin("compat")
+	p.Package.DisableClient = append(p.Package.DisableClient, finding.TLS10, finding.TLS11)
+	d := Evaluate(Input{Scan: &finding.Report{Applications: []finding.Application{app48}}, Policy: p, Now: now, Offer: model(p),
+		Endpoints: []Endpoint{{Result: endpoint("old.test:443", finding.TLS10)}}})
+	pr := d.Pairs[0]
+	if pr.Verdict != Compatible || pr.WithPackage.Verdict != Incompatible {
+		t.Fatalf("as shipped %s, with package %s", pr.Verdict, pr.WithPackage.Verdict)
+	}
+	if got := rules(d); got != "TLS204" || d.Verdict != Pass {
+		t.Errorf("rules %q, verdict %s: TLS204 is a note and must not fail the gate", got, d.Verdict)
+	}
+}
+
+func TestRulesMetadata(t *testing.T) {
+	seen := map[string]bool{}
+	for _, r := range append(Rules(), NotificationRules()...) {
+		if !validID(r.ID) || seen[r.ID] || r.Name == "" || r.Short == "" || !strings.HasSuffix(r.HelpURI, "#"+strings.ToLower(r.ID)) {
+			t.Errorf("bad rule %+v", r)
+		}
+		seen[r.ID] = true
+	}
+}
+
+func validID(id string) bool {
+	if len(id) != 6 || !strings.HasPrefix(id, "TLS") {
+		return false
+	}
+	return (id[3] == '1' || id[3] == '2' || id[3] == '9')
+}
+
+// BenchmarkEvaluate judges 50 applications × 50 endpoints (2,500 pairs,
+// half of them failing, so fixes are computed).
+func BenchmarkEvaluate(b *testing.B) {
+	p, _ := policy.Builtin("tls12")
+	var apps []finding.Application
+	for i := 0; i < 50; i++ {
+		a := web45
+		if i%2 == 1 {
+			a = app48
+		}
+		a.Name = fmt.Sprintf("App%02d", i)
+		apps = append(apps, a)
+	}
+	var eps []Endpoint
+	for i := 0; i < 50; i++ {
+		r := endpoint(fmt.Sprintf("e%02d.test:443", i), finding.TLS12, finding.TLS13)
+		r.Suites = map[string][]string{"TLS1.2": {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_128_CBC_SHA"}}
+		eps = append(eps, Endpoint{Result: r})
+	}
+	in := Input{Scan: &finding.Report{Applications: apps}, Policy: p, Now: now, Offer: model(p), Endpoints: eps}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		d := Evaluate(in)
+		if len(d.Pairs) != 2500 {
+			b.Fatal(len(d.Pairs))
+		}
+	}
+}
+
+func TestTLS13OnlyEndpoint(t *testing.T) {
+	d := run(t, "tls12", []finding.Application{app48}, endpoint("new.test:443", finding.TLS13))
+	pr := d.Pairs[0]
+	if pr.Verdict != Incompatible {
+		t.Fatalf("pair %s (%s)", pr.Verdict, pr.Reason)
+	}
+	last := pr.Fixes[len(pr.Fixes)-1]
+	if pr.Fixes[0].Kind != "host" || !strings.Contains(pr.Fixes[0].Title, "Windows 11") || last.Sufficient && last.Kind != "host" {
+		t.Errorf("fixes %+v", pr.Fixes)
+	}
+	for _, f := range d.Findings {
+		if f.RuleID == "TLS201" && !strings.Contains(f.Fix, "Windows 11") {
+			t.Errorf("fix text %q", f.Fix)
 		}
 	}
 }

@@ -64,12 +64,12 @@ See docs/gate.md.`,
 			fs.StringArrayVar(&o.Endpoints, "endpoint", nil, "endpoint the applications call: URL or HOST:PORT (repeatable)")
 			fs.BoolVar(&o.Discover, "discover", false, "also probe endpoints discovered in configuration files")
 			fs.StringVar(&o.Policy, "policy", "", "built-in policy (audit, compat, tls12, strict) or policy file (default: .tlsgate.yml at PATH, else tls12)")
-			fs.StringVar(&o.CAFile, "ca-file", "", "PEM file with extra trusted roots for endpoint certificates")
+			fs.StringVar(&o.CAFile, "ca-file", "", "PEM `FILE` with extra trusted roots for endpoint certificates")
 			fs.StringVar(&o.FailOn, "fail-on", "", "lowest level that fails the gate: error, warning or note (default: the policy's)")
-			fs.StringVar(&o.HostState, "host-state", "", "the applier's `check --json` output from a real host, used as the as-shipped registry state")
-			fs.StringVar(&o.Shard, "shard", "", "probe only shard K of N of the endpoints (K/N, 1-based)")
+			fs.StringVar(&o.HostState, "host-state", "", "`FILE` with a host's '<package>.exe check --json' output, used as the as-shipped registry state")
+			fs.StringVar(&o.Shard, "shard", "", "probe only shard `K/N` of the endpoints (1-based)")
 			fs.StringVar(&o.Format, "format", "text", "output format: text, json, sarif or markdown")
-			fs.StringVarP(&o.Output, "output", "o", "", "write the report to this file instead of stdout")
+			fs.StringVarP(&o.Output, "output", "o", "", "write the report to `FILE` instead of stdout")
 			fs.DurationVar(&o.Timeout, "timeout", probe.DefaultTimeout, "timeout per probe connection")
 			fs.BoolVar(&o.GitHub, "github", false, "on GitHub Actions: annotations, job summary, outputs, SARIF, PR comment (see docs/action.md)")
 			return func(ctx context.Context, env *Env, args []string) int {
@@ -128,18 +128,23 @@ func runGate(ctx context.Context, env *Env, o *gateOptions) int {
 		progress = nil
 	}
 	results := probe.Run(ctx, targets, probe.Options{
-		Timeout: o.Timeout, Full: true, CAFile: plan.caFile(o), Getenv: env.Getenv, Now: env.Now, Progress: progress,
+		Timeout: o.Timeout, Full: true, CAFile: o.CAFile, Getenv: env.Getenv, Now: env.Now, Progress: progress,
 	})
 	in := verdict.Input{
 		Scan: rep, Policy: plan.policy, PolicyRef: plan.policyRef, FailOn: plan.failOn, Now: env.Now(),
 		Offer: offerFunc(plan),
 	}
+	// probe.Run returns one result per target, in input order.
 	for i, r := range results {
-		e := eps[min(i, len(eps)-1)]
-		for _, cand := range eps {
-			if cand.target.String() == r.Target && cand.target.StartTLS == e.target.StartTLS {
-				e = cand
-				break
+		var e gateEndpoint
+		if len(results) == len(eps) {
+			e = eps[i]
+		} else {
+			for _, cand := range eps {
+				if cand.target.String() == r.Target {
+					e = cand
+					break
+				}
 			}
 		}
 		in.Endpoints = append(in.Endpoints, verdict.Endpoint{Result: r, Applications: e.apps, Origins: e.origins})
@@ -159,10 +164,8 @@ func runGate(ctx context.Context, env *Env, o *gateOptions) int {
 	case verdict.OutcomeUnknown:
 		code = ExitInconclusive
 	}
-	return gh.publish(ctx, env, d, plan.root, plan.policyRef, o.Shard, report.GateSARIF, code)
+	return gh.publish(ctx, env, d, plan.root, plan.policyRef, o.Shard, gateSARIFShard(o.Shard), code)
 }
-
-func (p *gatePlan) caFile(o *gateOptions) string { return o.CAFile }
 
 func planGate(env *Env, o *gateOptions) (*gatePlan, error) {
 	plan := &gatePlan{root: env.Abs(o.Root)}
@@ -231,11 +234,23 @@ func planGate(env *Env, o *gateOptions) (*gatePlan, error) {
 	case "markdown":
 		plan.render = func(d *verdict.Decision, env *Env) error { return writeOut(env, o.Output, d, report.Markdown) }
 	case "sarif":
-		plan.render = func(d *verdict.Decision, env *Env) error { return writeOut(env, o.Output, d, report.GateSARIF) }
+		plan.render = func(d *verdict.Decision, env *Env) error { return writeOut(env, o.Output, d, gateSARIFShard(o.Shard)) }
 	default:
 		return nil, Usagef("--format %q: want one of %s", o.Format, strings.Join(gateFormats, ", "))
 	}
 	return plan, nil
+}
+
+// gateSARIF renders the decision with the scan's SARIF renderer: the
+// decision's report carries every finding (TLS0nn, TLS1nn, TLS2nn), the
+// rules of all three families, the notifications (including one TLS951 per
+// inconclusive endpoint and pair) and the inconclusive targets.
+func gateSARIF(w io.Writer, d *verdict.Decision) error {
+	r, err := report.New("sarif")
+	if err != nil {
+		return err
+	}
+	return r.Render(w, &d.Report)
 }
 
 func writeOut(env *Env, path string, d *verdict.Decision, r func(io.Writer, *verdict.Decision) error) error {
@@ -302,6 +317,19 @@ func gateEndpoints(ctx context.Context, o *gateOptions, plan *gatePlan, rep *fin
 		}
 		add(t, apps, verdict.Origin{Source: "policy", Text: pe.URL})
 	}
+	known := map[string]bool{}
+	for _, a := range rep.Applications {
+		known[strings.ToLower(a.Name)] = true
+	}
+	var notes []finding.Notification
+	for _, pe := range p.Endpoints {
+		for _, a := range pe.Applications {
+			if !known[strings.ToLower(a)] {
+				notes = append(notes, finding.Notification{RuleID: verdict.NoteUnknownApplication, Level: finding.Warning, Location: finding.Location{Path: p.Name},
+					Message: fmt.Sprintf("policy endpoint %s names application %q, which the scan did not find; no pair is judged for it", pe.URL, a)})
+			}
+		}
+	}
 	for _, s := range o.Endpoints {
 		t, err := probe.ParseTarget(s)
 		if err != nil {
@@ -309,10 +337,11 @@ func gateEndpoints(ctx context.Context, o *gateOptions, plan *gatePlan, rep *fin
 		}
 		add(t, nil, verdict.Origin{Source: "flag", Text: s})
 	}
-	files, notes, err := discover.Walk(ctx, plan.root)
+	files, walkNotes, err := discover.Walk(ctx, plan.root)
 	if err != nil {
 		return nil, nil, err
 	}
+	notes = append(notes, walkNotes...)
 	found := discover.Files(files, rep.Applications)
 	on := o.Discover || p.Discover
 	var probeable []discover.Endpoint
@@ -391,12 +420,15 @@ func shardEndpoints(eps []gateEndpoint, k, n int) []gateEndpoint {
 func offerFunc(plan *gatePlan) verdict.OfferFunc {
 	p := plan.policy
 	pkg := overlayRegistry(plan.shipped, project.PackageState(p, p.Client))
-	return func(app *finding.Application, state string) verdict.Offer {
+	return func(app *finding.Application, host policy.Host, state string) verdict.Offer {
 		reg := plan.shipped
 		if state == finding.StateWithPackage {
 			reg = pkg
+			if host.OS != p.Client.OS {
+				reg = overlayRegistry(plan.shipped, project.PackageState(p, host))
+			}
 		}
-		set, strong, steps := project.Offered(app, p.Client, reg)
+		set, strong, steps := project.Offered(app, host, reg)
 		return verdict.Offer{Protocols: set, StrongCrypto: strong, Steps: steps}
 	}
 }

@@ -6,9 +6,31 @@ import (
 	"errors"
 	"io"
 
+	"github.com/tlsgate/tlsgate/gate/report"
 	"github.com/tlsgate/tlsgate/gate/verdict"
 	"github.com/tlsgate/tlsgate/internal/ghaction"
 )
+
+// gateSARIFShard renders the decision as SARIF like gateSARIF; for one
+// shard ("K/N") the run carries automationDetails.id
+// "tlsgate/shard-K-of-N/", so code scanning keeps the shards' uploads apart.
+func gateSARIFShard(shard string) func(io.Writer, *verdict.Decision) error {
+	return func(w io.Writer, d *verdict.Decision) error {
+		var o report.Options
+		if shard != "" {
+			k, n, err := ghaction.ParseShard(shard)
+			if err != nil {
+				return err
+			}
+			o.AutomationID = ghaction.ShardCategory(k, n)
+		}
+		r, err := report.NewWith("sarif", o)
+		if err != nil {
+			return err
+		}
+		return r.Render(w, &d.Report)
+	}
+}
 
 // gateGitHub is `gate --github`: the GitHub Actions side of the gate
 // (internal/ghaction). It starts before the repository is scanned, so the

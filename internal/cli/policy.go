@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/pflag"
 	"gopkg.in/yaml.v3"
@@ -69,7 +70,7 @@ func listPolicies(w io.Writer) {
 		if n == policy.Default {
 			def = " (default)"
 		}
-		fmt.Fprintf(w, "  %-7s%s  %s\n", n, def, p.Description)
+		fmt.Fprintf(w, "  %-7s %s%s\n", n, strings.TrimPrefix(p.Description, n+": "), def)
 	}
 }
 

@@ -140,7 +140,7 @@ func runProbe(ctx context.Context, env *Env, o *probeOptions) int {
 		return fail(Usagef("--per-host and --concurrency must be at least 1"))
 	}
 	if o.CAFile != "" {
-		if _, err := os.Stat(env.Abs(o.CAFile)); err != nil {
+		if err := probe.CheckCAFile(env.Abs(o.CAFile)); err != nil {
 			return fail(Usagef("--ca-file: %v", err))
 		}
 	}

@@ -92,7 +92,11 @@ func runServe(ctx context.Context, env *Env, o *serveOptions) int {
 		env.Errorf("serve: --max-body must be positive")
 		return ExitUsage
 	}
-	pol, err := policy.Resolve(o.Policy, env.Abs("."))
+	polRef := o.Policy
+	if polRef != "" && !policy.IsBuiltin(polRef) {
+		polRef = env.Abs(polRef)
+	}
+	pol, err := policy.Resolve(polRef, env.Abs("."))
 	if err != nil {
 		env.Errorf("serve: %v", err)
 		return ExitUsage
@@ -219,4 +223,3 @@ func reviewComment(envName, policyName string, d *verdict.Decision) string {
 	}
 	return b.String()
 }
-

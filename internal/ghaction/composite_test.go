@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -131,12 +132,21 @@ func (c *compositeRun) run() (int, map[string]string) {
 	code := 0
 	for i, st := range c.action.Runs.Steps {
 		if st.Uses != "" {
-			if !strings.HasPrefix(st.Uses, "actions/setup-go@") {
-				t.Fatalf("step %d uses %q: the harness knows only actions/setup-go", i, st.Uses)
-			}
-			mod := c.eval(st.With["go-version-file"])
-			if _, err := os.Stat(mod); err != nil {
-				t.Fatalf("setup-go go-version-file: %v", err)
+			switch {
+			case strings.HasPrefix(st.Uses, "actions/setup-go@"):
+				mod := c.eval(st.With["go-version-file"])
+				if _, err := os.Stat(mod); err != nil {
+					t.Fatalf("setup-go go-version-file: %v", err)
+				}
+			case strings.HasPrefix(st.Uses, "actions/cache@"):
+				// Not executed; its inputs must evaluate to something.
+				for _, k := range []string{"path", "key"} {
+					if strings.TrimSpace(c.eval(st.With[k])) == "" {
+						t.Fatalf("actions/cache %s is empty", k)
+					}
+				}
+			default:
+				t.Fatalf("step %d uses %q: the harness knows only actions/setup-go and actions/cache", i, st.Uses)
 			}
 			continue
 		}
@@ -252,6 +262,7 @@ func newCompositeRun(t *testing.T, inputs map[string]string) *compositeRun {
 		"GITHUB_RUN_ID":       "1",
 		"RUNNER_TEMP":         tmp,
 		"RUNNER_OS":           osName,
+		"RUNNER_ARCH":         map[string]string{"amd64": "X64", "arm64": "ARM64"}[runtime.GOARCH],
 	}
 	c.ctx = map[string]string{
 		"github.action_path": root,
@@ -259,6 +270,7 @@ func newCompositeRun(t *testing.T, inputs map[string]string) *compositeRun {
 		"github.token":       "ghs_harnesstoken",
 		"runner.temp":        tmp,
 		"runner.os":          osName,
+		"runner.arch":        map[string]string{"amd64": "X64", "arm64": "ARM64"}[runtime.GOARCH],
 	}
 	return c
 }
@@ -331,6 +343,7 @@ func tls12Server(t *testing.T) (string, string) {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	srv.TLS = &tls.Config{MinVersion: tls.VersionTLS12, MaxVersion: tls.VersionTLS12}
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the probes' refused hellos
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
 	ca := filepath.Join(t.TempDir(), "ca.pem")
@@ -376,6 +389,7 @@ func TestCompositeActionOnExamples(t *testing.T) {
 		code     int
 		verdict  string
 		apiCalls []string
+		sarifID  string
 	}{
 		{name: "legacy web app, repository only", inputs: map[string]string{"path": "examples/legacy-webapp"},
 			pr: true, code: 1, verdict: "fail",
@@ -386,8 +400,8 @@ func TestCompositeActionOnExamples(t *testing.T) {
 			"endpoints": tlsURL, "ca-file": ca, "comment": "false"}, code: 0, verdict: "pass"},
 		{name: "net48 app", inputs: map[string]string{"path": "examples/net48-app", "check-run": "true"}, code: 0, verdict: "pass",
 			apiCalls: []string{"POST /repos/octo/shop/check-runs"}},
-		{name: "closed port is inconclusive", inputs: map[string]string{"path": "examples/net48-app",
-			"endpoints": closedPort(t), "comment": "false"}, code: 3, verdict: "inconclusive"},
+		{name: "closed port is inconclusive (one shard)", inputs: map[string]string{"path": "examples/net48-app",
+			"endpoints": closedPort(t), "comment": "false", "shard": "1/1"}, code: 3, verdict: "inconclusive", sarifID: "tlsgate/shard-1-of-1/"},
 		{name: "bad discover input", inputs: map[string]string{"path": "examples/net48-app", "discover": "maybe"}, code: 2},
 	}
 	for _, tc := range cases {
@@ -431,7 +445,10 @@ func TestCompositeActionOnExamples(t *testing.T) {
 			if b, err := os.ReadFile(out["sarif-file"]); err != nil || json.Unmarshal(b, &sarif) != nil || sarif["version"] != "2.1.0" {
 				t.Errorf("SARIF file is not SARIF 2.1.0: %v", err)
 			}
-			if !strings.Contains(c.summary, "## tlsgate: ") {
+			if runs, _ := sarif["runs"].([]any); tc.sarifID != "" && (len(runs) != 1 || fmt.Sprint(runs[0].(map[string]any)["automationDetails"]) != "map[id:"+tc.sarifID+"]") {
+				t.Errorf("SARIF runs %v, want automationDetails.id %s", runs, tc.sarifID)
+			}
+			if !strings.HasPrefix(c.summary, "## tlsgate") {
 				t.Errorf("job summary:\n%s", c.summary)
 			}
 			if tc.verdict == "fail" && !regexp.MustCompile(`(?m)^::error [^\n]*file=examples/legacy-webapp/`).MatchString(log) {

@@ -486,6 +486,23 @@ func (s *Session) api(ctx context.Context, r *Report, po PublishOptions, sarif [
 		s.a.Warningf("tlsgate: %s", err.Error())
 		errs = append(errs, err)
 	}
+	ev, err := s.event()
+	if err != nil {
+		fail(err)
+		return errs
+	}
+	eventName := s.o.Getenv("GITHUB_EVENT_NAME")
+	isPR := ev.PullRequest != nil && ev.PullRequest.Number > 0
+	fork := isPR && eventName == "pull_request" && ev.PullRequest.Head.Repo != nil &&
+		!strings.EqualFold(ev.PullRequest.Head.Repo.FullName, ev.PullRequest.Base.Repo.FullName)
+	headSHA := s.o.Getenv("GITHUB_SHA")
+	if isPR && ev.PullRequest.Head.SHA != "" {
+		headSHA = ev.PullRequest.Head.SHA
+	}
+	// Nothing to send (e.g. comment on a push event): no token needed.
+	if !(s.in.Comment && isPR) && !s.in.CheckRun && !(s.in.UploadSARIF && sarif != nil) {
+		return nil
+	}
 	repoFull := s.o.Getenv("GITHUB_REPOSITORY")
 	owner, repo, ok := strings.Cut(repoFull, "/")
 	if !ok || owner == "" || repo == "" {
@@ -500,19 +517,6 @@ func (s *Session) api(ctx context.Context, r *Report, po PublishOptions, sarif [
 	if err != nil {
 		fail(err)
 		return errs
-	}
-	ev, err := s.event()
-	if err != nil {
-		fail(err)
-		return errs
-	}
-	eventName := s.o.Getenv("GITHUB_EVENT_NAME")
-	isPR := ev.PullRequest != nil && ev.PullRequest.Number > 0
-	fork := isPR && eventName == "pull_request" && ev.PullRequest.Head.Repo != nil &&
-		!strings.EqualFold(ev.PullRequest.Head.Repo.FullName, ev.PullRequest.Base.Repo.FullName)
-	headSHA := s.o.Getenv("GITHUB_SHA")
-	if isPR && ev.PullRequest.Head.SHA != "" {
-		headSHA = ev.PullRequest.Head.SHA
 	}
 
 	if s.in.Comment && isPR {

@@ -495,3 +495,53 @@ func TestMarkdownAndCode(t *testing.T) {
 		})
 	}
 }
+
+func TestSummaryCapsLongMatrices(t *testing.T) {
+	t.Parallel()
+	d := report()
+	d.Verdict = verdict.Fail
+	d.Reasons = []string{"r1", "r2", "r3", "r4", "r5"}
+	for i := range 40 {
+		v := verdict.Compatible
+		if i%8 == 7 {
+			v = verdict.Incompatible
+		}
+		d.Pairs = append(d.Pairs, verdict.Pair{Application: fmt.Sprint("app", i), Endpoint: "e:443", Verdict: v})
+	}
+	r, err := DecodeReport(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	short := Summary(r, SummaryOptions{MaxFindings: 10})
+	if strings.Count(short, "❌ incompatible") != 5 || strings.Count(short, "| e:443 |")+strings.Count(short, "`e:443`") != 30 {
+		t.Errorf("short summary should list the 5 failing pairs first, 30 rows in all:\n%s", short)
+	}
+	if !strings.Contains(short, "10 more pairs") || !strings.Contains(short, "- … and 2 more (see the findings)") {
+		t.Errorf("short summary lacks the overflow notes:\n%s", short)
+	}
+	full := Summary(r, SummaryOptions{})
+	if strings.Count(full, "`e:443`") != 40 || !strings.Contains(full, "- r5") {
+		t.Errorf("full report should list every pair and reason")
+	}
+}
+
+func TestCommentOnPushNeedsNoToken(t *testing.T) {
+	t.Parallel()
+	r := newRunner(t)
+	delete(r.env, "INPUT_GITHUB_TOKEN")
+	r.env["INPUT_COMMENT"] = "true"
+	r.env["GITHUB_EVENT_NAME"] = "push"
+	s, err := Start(r.opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Publish(context.Background(), report(), PublishOptions{Root: "app"}); err != nil {
+		t.Fatalf("publish on push without a token: %v", err)
+	}
+	// With a pull request, the missing token is reported.
+	prEvent(t, r, "octo/shop")
+	s, _ = Start(r.opts())
+	if _, err := s.Publish(context.Background(), report(), PublishOptions{Root: "app"}); err == nil || !strings.Contains(err.Error(), "no GitHub token") {
+		t.Errorf("err %v", err)
+	}
+}

@@ -162,6 +162,8 @@ func sideCell(s verdict.Side) string {
 		what = strings.Join(names, ", ")
 	case s.Verdict == "":
 		return ""
+	case s.Verdict == verdict.Inconclusive:
+		return "? could not tell"
 	default:
 		what = "nothing in common"
 	}

@@ -3,6 +3,9 @@ package ghaction
 import (
 	"encoding/json"
 	"testing"
+
+	"github.com/tlsgate/tlsgate/gate/finding"
+	"github.com/tlsgate/tlsgate/gate/verdict"
 )
 
 func shardSARIF(id string, rules []string, results string) []byte {
@@ -96,6 +99,27 @@ func TestParseShard(t *testing.T) {
 	for _, bad := range []string{"", "0/2", "3/2", "1/0", "a/b", "1/2/3", "01/2", "1/2 "} {
 		if _, _, err := ParseShard(bad); err == nil {
 			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestSideCell(t *testing.T) {
+	t.Parallel()
+	tls12 := finding.TLS12
+	tests := []struct {
+		name string
+		in   verdict.Side
+		want string
+	}{
+		{"negotiated", verdict.Side{Verdict: verdict.Compatible, Negotiated: &tls12, Suite: "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"}, "✓ TLS 1.2 (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)"},
+		{"common", verdict.Side{Verdict: verdict.PolicyFail, Common: []finding.Protocol{finding.TLS10, finding.TLS11}}, "✗ TLS 1.0, TLS 1.1"},
+		{"none", verdict.Side{Verdict: verdict.Incompatible}, "✗ nothing in common"},
+		{"unknown", verdict.Side{Verdict: verdict.Inconclusive}, "? could not tell"},
+		{"empty", verdict.Side{}, ""},
+	}
+	for _, tt := range tests {
+		if got := sideCell(tt.in); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
 		}
 	}
 }

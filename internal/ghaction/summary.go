@@ -2,9 +2,11 @@ package ghaction
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/tlsgate/tlsgate/gate/finding"
+	"github.com/tlsgate/tlsgate/gate/verdict"
 )
 
 // SummaryOptions shape the markdown report.
@@ -67,8 +69,15 @@ func Summary(r *Report, o SummaryOptions) string {
 		fmt.Fprintf(&b, " · [workflow run](%s)", o.RunURL)
 	}
 	b.WriteString("\n\n")
-	for _, reason := range r.Reasons {
+	reasons := r.Reasons
+	if o.MaxFindings > 0 && len(reasons) > maxReasons {
+		reasons = reasons[:maxReasons]
+	}
+	for _, reason := range reasons {
 		b.WriteString("- " + Markdown(reason) + "\n")
+	}
+	if len(reasons) < len(r.Reasons) {
+		fmt.Fprintf(&b, "- … and %d more (see the findings)\n", len(r.Reasons)-len(reasons))
 	}
 	if len(r.Reasons) > 0 {
 		b.WriteString("\n")
@@ -87,13 +96,20 @@ func Summary(r *Report, o SummaryOptions) string {
 	if len(r.Pairs) > 0 {
 		b.WriteString("### Applications × endpoints\n\n")
 		b.WriteString("| application | endpoint | verdict | as shipped | with the fix package | reason |\n|---|---|---|---|---|---|\n")
-		for _, p := range r.Pairs {
+		pairs := rankPairs(r.Pairs)
+		if o.MaxFindings > 0 && len(pairs) > maxPairs {
+			pairs = pairs[:maxPairs]
+		}
+		for _, p := range pairs {
 			mark := pairMark[string(p.Verdict)]
 			if mark == "" {
 				mark = Markdown(string(p.Verdict))
 			}
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", Markdown(p.Application), Code(p.Endpoint), mark,
 				Markdown(sideCell(p.AsShipped)), Markdown(sideCell(p.WithPackage)), Markdown(p.Reason))
+		}
+		if len(pairs) < len(r.Pairs) {
+			fmt.Fprintf(&b, "\n%d more pairs (all compatible or shown above first by severity) are in the markdown report.\n", len(r.Pairs)-len(pairs))
 		}
 		b.WriteString("\n")
 	}
@@ -145,6 +161,33 @@ func Summary(r *Report, o SummaryOptions) string {
 		b.WriteString("The \"with the fix package\" column shows what each application would offer once it is applied.\n")
 	}
 	return b.String()
+}
+
+// Limits of the short summary (job summary, PR comment); the markdown
+// report file has everything.
+const (
+	maxReasons = 3
+	maxPairs   = 30
+)
+
+var pairRank = map[string]int{"incompatible": 0, "policy": 1, "inconclusive": 2, "compatible": 3}
+
+// rankPairs orders the matrix failing pairs first, then inconclusive, then
+// compatible, keeping the report's order within each group.
+func rankPairs(ps []verdict.Pair) []verdict.Pair {
+	out := append([]verdict.Pair(nil), ps...)
+	sort.SliceStable(out, func(i, j int) bool {
+		ri, ok := pairRank[string(out[i].Verdict)]
+		if !ok {
+			ri = 2
+		}
+		rj, ok := pairRank[string(out[j].Verdict)]
+		if !ok {
+			rj = 2
+		}
+		return ri < rj
+	})
+	return out
 }
 
 func plural(n int, word string) string {

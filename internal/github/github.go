@@ -80,7 +80,7 @@ type StickyResult struct {
 // (all pages); body gets the marker prepended. Exactly one comment exists
 // afterwards, edited in place on later runs.
 func (c *Client) UpsertStickyComment(ctx context.Context, owner, repo string, number int, body string) (StickyResult, error) {
-	body = StickyMarker + "\n" + body
+	body = clipComment(StickyMarker + "\n" + body)
 	opts := &gh.IssueListCommentsOptions{ListOptions: gh.ListOptions{PerPage: 100}}
 	for {
 		comments, resp, err := c.gh.Issues.ListComments(ctx, owner, repo, number, opts)
@@ -141,6 +141,21 @@ func clip(s string) string {
 	}
 	const note = "\n\n… (cut: GitHub limits this text to 65535 characters)"
 	cut := maxOutputText - len(note)
+	for cut > 0 && !utf8Start(s[cut]) {
+		cut--
+	}
+	return s[:cut] + note
+}
+
+// maxCommentBody is GitHub's limit for an issue comment body.
+const maxCommentBody = 65536
+
+func clipComment(s string) string {
+	if len(s) <= maxCommentBody {
+		return s
+	}
+	const note = "\n\n… (cut: GitHub limits a comment to 65536 characters; the job summary and the report have everything)"
+	cut := maxCommentBody - len(note)
 	for cut > 0 && !utf8Start(s[cut]) {
 		cut--
 	}

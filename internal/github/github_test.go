@@ -323,3 +323,23 @@ func TestReviewDeploymentError(t *testing.T) {
 		t.Fatalf("err %v", err)
 	}
 }
+
+func TestStickyCommentClipped(t *testing.T) {
+	t.Parallel()
+	f := &fakeAPI{handle: func(w http.ResponseWriter, r request) {
+		if r.Method == "GET" {
+			fmt.Fprint(w, `[]`)
+			return
+		}
+		w.WriteHeader(201)
+		fmt.Fprint(w, `{"id":1}`)
+	}}
+	srv := f.start(t)
+	if _, err := newClient(t, srv).UpsertStickyComment(context.Background(), "o", "r", 1, strings.Repeat("é", 40000)); err != nil {
+		t.Fatal(err)
+	}
+	body := f.reqs[1].Body["body"].(string)
+	if len(body) > 65536 || !strings.HasPrefix(body, StickyMarker) || !strings.Contains(body, "(cut: GitHub limits") {
+		t.Errorf("body of %d bytes not clipped correctly", len(body))
+	}
+}

@@ -74,6 +74,16 @@ func openssl(leaf LeafOptions, args ...string) func(p *PKI) (*Server, error) {
 	}
 }
 
+func nginx(leaf LeafOptions, directives string) func(p *PKI) (*Server, error) {
+	return func(p *PKI) (*Server, error) {
+		cf, kf, err := p.WritePEM(p.Leaf(leaf))
+		if err != nil {
+			return nil, err
+		}
+		return Nginx(p.Dir, cf, kf, directives)
+	}
+}
+
 func unreachable(network string) func(p *PKI) (*Server, error) {
 	return func(p *PKI) (*Server, error) {
 		a, err := Unreachable(network)
@@ -150,6 +160,9 @@ func Profiles() []Profile {
 				Cert: true, ChainValid: true, HostnameMatch: true, KeyType: "RSA", KeyBits: 2048}},
 		{Name: "tls10-only-openssl", Tool: "openssl", Start: openssl(std, "-tls1", "-cipher", "DEFAULT:@SECLEVEL=0"),
 			Expect: Expect{Protocols: protos("r", "r", "a", "r", "r", "r"), Weak: []string{"NO_PFS", "CBC_ONLY"}}},
+		{Name: "tls10-11-nginx", Tool: "nginx", Start: nginx(std, "ssl_protocols TLSv1 TLSv1.1; ssl_ciphers DEFAULT:@SECLEVEL=0;"),
+			Expect: Expect{Protocols: protos("r", "r", "a", "a", "r", "r"), Weak: []string{"NO_PFS", "CBC_ONLY"},
+				Cert: true, ChainValid: true, HostnameMatch: true, KeyType: "RSA", KeyBits: 2048}},
 		{Name: "null-openssl", Tool: "openssl", Start: openssl(std, "-tls1_2", "-cipher", "NULL:@SECLEVEL=0"),
 			Expect: Expect{Protocols: protos("r", "r", "r", "r", "a", "r"), Weak: []string{"NULL", "ANON"},
 				Cert: true, ChainValid: true, HostnameMatch: true, KeyType: "RSA", KeyBits: 2048}},

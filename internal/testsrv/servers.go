@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -28,12 +29,17 @@ type Server struct {
 	wg   sync.WaitGroup
 	cmd  *exec.Cmd
 	in   io.Closer
+	term bool // stop cmd with SIGTERM (nginx: the master stops its workers)
 }
 
 // Close stops the listener and closes every open connection.
 func (s *Server) Close() {
 	if s.cmd != nil {
-		s.cmd.Process.Kill()
+		if s.term {
+			s.cmd.Process.Signal(syscall.SIGTERM)
+		} else {
+			s.cmd.Process.Kill()
+		}
 		s.cmd.Wait()
 		if s.in != nil {
 			s.in.Close()
@@ -445,3 +451,60 @@ type prefixConn struct {
 }
 
 func (p *prefixConn) Read(b []byte) (int, error) { return p.r.Read(b) }
+
+// Nginx starts nginx (master and one worker, no daemon) serving TLS on a
+// free 127.0.0.1 port with the given ssl_* directives, e.g.
+// "ssl_protocols TLSv1 TLSv1.1; ssl_ciphers DEFAULT:@SECLEVEL=0;".
+func Nginx(dir, certFile, keyFile, directives string) (*Server, error) {
+	port, err := Unreachable("tcp4")
+	if err != nil {
+		return nil, err
+	}
+	d, err := os.MkdirTemp(dir, "nginx")
+	if err != nil {
+		return nil, err
+	}
+	conf := fmt.Sprintf(`worker_processes 1;
+daemon off;
+pid %[1]s/nginx.pid;
+error_log %[1]s/error.log;
+events { worker_connections 512; }
+http {
+  access_log off;
+  client_body_temp_path %[1]s/body;
+  proxy_temp_path %[1]s/proxy;
+  fastcgi_temp_path %[1]s/fastcgi;
+  uwsgi_temp_path %[1]s/uwsgi;
+  scgi_temp_path %[1]s/scgi;
+  server {
+    listen %[2]s ssl;
+    ssl_certificate %[3]s;
+    ssl_certificate_key %[4]s;
+    %[5]s
+    return 200 "ok\n";
+  }
+}
+`, d, port, certFile, keyFile, directives)
+	cf := d + "/nginx.conf"
+	if err := os.WriteFile(cf, []byte(conf), 0o644); err != nil {
+		return nil, err
+	}
+	cmd := exec.Command("nginx", "-p", d, "-c", cf, "-e", d+"/error.log")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	s := &Server{Addr: port, cmd: cmd, term: true}
+	for i := 0; i < 100; i++ {
+		c, err := net.DialTimeout("tcp", s.Addr, time.Second)
+		if err == nil {
+			c.Close()
+			return s, nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.Close()
+	log, _ := os.ReadFile(d + "/error.log")
+	return nil, fmt.Errorf("nginx did not start: %s %s", stderr.String(), log)
+}

@@ -29,6 +29,12 @@ func NewPrefix(ctx context.Context, dir string) (*GoPrefix, error) {
 	if _, _, _, err := p.exec(ctx, "wineserver", "-w"); err != nil {
 		return nil, fmt.Errorf("wineserver -w: %v", err)
 	}
+	// Keep the wineserver up between commands (it would otherwise exit and
+	// restart for every wine call, which costs seconds each); it exits by
+	// itself 60 s after the last client, should Close never run.
+	if _, stderr, code, err := p.exec(ctx, "wineserver", "-p60"); err != nil || code != 0 {
+		return nil, fmt.Errorf("wineserver -p60: exit %d: %v %s", code, err, stderr)
+	}
 	return p, nil
 }
 
@@ -85,9 +91,22 @@ func (p *GoPrefix) ImportReg(ctx context.Context, path string) error {
 	if code != 0 {
 		return fmt.Errorf("regedit /S %s: exit %d: %s", path, code, stderr)
 	}
-	// Let the wineserver write the registry out before anyone reads it.
-	p.exec(ctx, "wineserver", "-w")
 	return nil
+}
+
+// ReadTree exports key and everything below it with `reg export` and parses
+// the export leniently (a full Wine export holds values the strict mode
+// rejects, such as single-digit hex bytes); nil when the key does not exist.
+func (p *GoPrefix) ReadTree(ctx context.Context, key string) (*regfile.File, error) {
+	text, ok, err := p.ExportKey(ctx, key)
+	if err != nil || !ok {
+		return nil, err
+	}
+	f, err := regfile.Parse([]byte(text), regfile.Options{Lenient: true})
+	if err != nil {
+		return nil, fmt.Errorf("parse the export of %s: %w", key, err)
+	}
+	return f, nil
 }
 
 // ReadKey exports key with `reg export` (not `reg query`, which misprints

@@ -62,7 +62,7 @@ func (Generator) Skip(b *pkggen.Bundle) string {
 
 // Describe implements pkggen.Describer.
 func (Generator) Describe() string {
-	return "`admx/PolicyDefinitions/` is an Administrative Template (ADMX with an en-US ADML) exposing every value of this bundle as a policy under Computer Configuration > Administrative Templates > tlsgate. Copy the folder's contents into `\\\\<domain>\\SYSVOL\\<domain>\\Policies\\PolicyDefinitions\\` (the central store) or `%SystemRoot%\\PolicyDefinitions\\`. Most values live outside `SOFTWARE\\Policies`, so they stay after the GPO is removed: set a policy to Disabled to delete its values. See docs/gpo.md."
+	return "`admx/PolicyDefinitions/` is an Administrative Template (ADMX with an en-US ADML) exposing every value of this bundle as a policy under Computer Configuration > Policies > Administrative Templates > <product> (tlsgate <policy>, <os>). Copy the folder's contents into `\\\\<domain>\\SYSVOL\\<domain>\\Policies\\PolicyDefinitions\\` (the central store) or `%SystemRoot%\\PolicyDefinitions\\`. Most values live outside `SOFTWARE\\Policies`, so they stay after the GPO is removed: set a policy to Disabled to delete its values. See docs/gpo.md."
 }
 
 // Generate implements pkggen.Generator.

@@ -53,6 +53,7 @@ func TestDeterministic(t *testing.T) {
 }
 
 func TestEveryBuiltin(t *testing.T) {
+	ran := 0
 	for _, name := range policy.Names() {
 		for _, fam := range settings.Families() {
 			t.Run(name+"/"+fam.Token, func(t *testing.T) {
@@ -66,8 +67,12 @@ func TestEveryBuiltin(t *testing.T) {
 					t.Fatal(err)
 				}
 				verifyBundle(t, generate(t, plan, p))
+				ran++
 			})
 		}
+	}
+	if ran < len(policy.Names())*len(settings.Families())/2 {
+		t.Fatalf("only %d policy × OS combinations could be built; the checks cover too little", ran)
 	}
 }
 
@@ -646,4 +651,19 @@ func FuzzNames(f *testing.F) {
 			t.Fatalf("ADML display %q / %q, want %q / %q", l.DisplayName, l.Description, tm.Display, tm.Desc)
 		}
 	})
+}
+
+func BenchmarkGenerate(b *testing.B) {
+	p, _ := policy.Builtin("tls12")
+	plan, err := settings.Build(p, "win7")
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	for b.Loop() {
+		bd := &pkggen.Bundle{Dir: dir, Policy: p, Plan: plan, Time: fixedTime}
+		if err := (Generator{}).Generate(b.Context(), bd); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -79,12 +79,13 @@ func offlineGo(t *testing.T) *GoCommand {
 	return &GoCommand{LookPath: func(string) (string, error) { return goBin, nil }, Env: env}
 }
 
-func build(t *testing.T, opts Options) *pkggen.Bundle {
+func build(t *testing.T, opts Options, dir string) *pkggen.Bundle {
 	t.Helper()
 	if opts.Go == nil {
 		opts.Go = offlineGo(t)
 	}
 	b := bundle(t, "tls12", "win10")
+	b.Dir = dir
 	g := New(opts)
 	if why := g.Skip(b); why != "" {
 		t.Fatal(why)
@@ -101,7 +102,7 @@ func builtOnce(t *testing.T) *pkggen.Bundle {
 	shared.Lock()
 	defer shared.Unlock()
 	if shared.built == nil {
-		shared.built = build(t, Options{})
+		shared.built = build(t, Options{}, filepath.Join(sharedDir(t), "unsigned"))
 	}
 	return shared.built
 }
@@ -111,7 +112,7 @@ func TestRealBuildIsReproducibleAndSignedReady(t *testing.T) {
 		t.Skip("-short: skipping the Windows cross-builds")
 	}
 	first := builtOnce(t)
-	second := build(t, Options{})
+	second := build(t, Options{}, t.TempDir())
 	if first.Extra["go_version"] != runtime.Version() && !strings.HasPrefix(fmt.Sprint(first.Extra["go_version"]), "go1.") {
 		t.Errorf("go_version %v", first.Extra["go_version"])
 	}
@@ -366,7 +367,7 @@ func TestSignedExe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := build(t, Options{SignPKCS12: p12, SignPassword: "s3cret pass"})
+	b := build(t, Options{SignPKCS12: p12, SignPassword: "s3cret pass"}, t.TempDir())
 	exe := filepath.Join(b.Dir, Names(b)[0])
 	if out, err := exec.Command("osslsigncode", "verify", "-CAfile", crt, "-in", exe).CombinedOutput(); err != nil {
 		t.Fatalf("osslsigncode verify: %v\n%s", err, out)

@@ -59,6 +59,7 @@ func TestDeterministic(t *testing.T) {
 // TestEveryBuiltin runs the structural checks that stand in for Import-GPO
 // and GPMC on every built-in policy × OS family the settings model builds.
 func TestEveryBuiltin(t *testing.T) {
+	ran := 0
 	for _, name := range policy.Names() {
 		for _, fam := range settings.Families() {
 			t.Run(name+"/"+fam.Token, func(t *testing.T) {
@@ -73,8 +74,12 @@ func TestEveryBuiltin(t *testing.T) {
 				}
 				b := generate(t, plan, p)
 				verifyBundle(t, b)
+				ran++
 			})
 		}
+	}
+	if ran < len(policy.Names())*len(settings.Families())/2 {
+		t.Fatalf("only %d policy × OS combinations could be built; the checks cover too little", ran)
 	}
 }
 
@@ -571,4 +576,19 @@ func FuzzNames(f *testing.F) {
 			t.Fatalf("backup path %q", files[2].Path)
 		}
 	})
+}
+
+func BenchmarkGenerate(b *testing.B) {
+	p, _ := policy.Builtin("tls12")
+	plan, err := settings.Build(p, "win7")
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	for b.Loop() {
+		bd := &pkggen.Bundle{Dir: dir, Policy: p, Plan: plan, Time: fixedTime}
+		if err := (Generator{}).Generate(b.Context(), bd); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -16,9 +16,12 @@ import (
 type analysis struct {
 	in        Input
 	byPath    map[string]*source.File
+	byDir     map[string][]*source.File
 	docs      map[string]*xmlDoc // parsed XML files by path
 	projects  []*project
 	regWrites []regWrite
+	regOwner  []string // per regWrite: the project directory it belongs to
+	hostCache map[string][]int
 	apps      []finding.Application
 	appMeta   []*appMeta
 	hostRules []hostRule
@@ -28,10 +31,12 @@ type analysis struct {
 
 func newAnalysis(in Input) *analysis {
 	in.Host = normHost(in.Host)
-	a := &analysis{in: in, byPath: map[string]*source.File{}, docs: map[string]*xmlDoc{}}
+	a := &analysis{in: in, byPath: map[string]*source.File{}, byDir: map[string][]*source.File{}, docs: map[string]*xmlDoc{}}
 	for _, f := range in.Files {
 		if f != nil {
 			a.byPath[f.Path] = f
+			d := dirOf(f.Path)
+			a.byDir[d] = append(a.byDir[d], f)
 		}
 	}
 	return a
@@ -56,6 +61,8 @@ func (a *analysis) run(ctx context.Context) {
 			a.doc(f)
 		case source.Native:
 			a.nativeFile(f)
+		case source.CSharp:
+			a.csharpPInvoke(f)
 		case source.Reg:
 			a.regFile(f)
 		case source.Batch:

@@ -48,8 +48,8 @@ func isTestProject(p *project, a *analysis) bool {
 // filesIn returns the files of the given kind directly in dir.
 func (a *analysis) filesIn(dir string, kind source.Kind) []*source.File {
 	var out []*source.File
-	for _, f := range a.in.Files {
-		if f != nil && f.Kind == kind && dirOf(f.Path) == dir {
+	for _, f := range a.byDir[dir] {
+		if f.Kind == kind {
 			out = append(out, f)
 		}
 	}
@@ -58,8 +58,8 @@ func (a *analysis) filesIn(dir string, kind source.Kind) []*source.File {
 }
 
 func (a *analysis) fileNamed(dir, name string) *source.File {
-	for _, f := range a.in.Files {
-		if f != nil && dirOf(f.Path) == dir && strings.EqualFold(path.Base(f.Path), name) {
+	for _, f := range a.byDir[dir] {
+		if strings.EqualFold(path.Base(f.Path), name) {
 			return f
 		}
 	}
@@ -67,10 +67,7 @@ func (a *analysis) fileNamed(dir, name string) *source.File {
 }
 
 func (a *analysis) hasFileExt(dir string, exts ...string) bool {
-	for _, f := range a.in.Files {
-		if f == nil || dirOf(f.Path) != dir {
-			continue
-		}
+	for _, f := range a.byDir[dir] {
 		e := strings.ToLower(path.Ext(f.Path))
 		for _, x := range exts {
 			if e == x {
@@ -110,6 +107,7 @@ func (a *analysis) buildApps() {
 		}
 	}
 	a.scriptApps()
+	a.hostCache = nil // script host rules were added
 	a.attachFacts()
 	for i := range a.apps {
 		a.finishApp(i)
@@ -128,14 +126,23 @@ func (a *analysis) projectApp(p *project, libs map[*project]bool) {
 	step := func(l finding.Location, format string, args ...any) {
 		steps = append(steps, finding.Step{Location: l, Text: fmt.Sprintf(format, args...)})
 	}
-	// Target framework(s).
+	// Target framework(s). Xamarin, Silverlight, portable and UWP projects
+	// name another framework identifier: not .NET Framework hosts.
+	if id, _ := a.get(p, "TargetFrameworkIdentifier"); id != "" && !strings.EqualFold(id, ".NETFramework") {
+		return
+	}
+	if id, _ := a.get(p, "TargetPlatformIdentifier"); strings.EqualFold(id, "UAP") {
+		return
+	}
 	var tfms []tfm
 	var tnode *node
 	if v, n := a.get(p, "TargetFrameworkVersion"); v != "" {
-		if t, ok := parseTFM(v); ok {
-			tfms = append(tfms, t)
-			tnode = n
+		t, ok := parseTFM(v)
+		if !ok {
+			return // v1.0 (Xamarin.iOS), v9.0 (MonoAndroid): not a .NET Framework target
 		}
+		tfms = append(tfms, t)
+		tnode = n
 	}
 	if len(tfms) == 0 {
 		for _, name := range []string{"TargetFramework", "TargetFrameworks"} {
@@ -165,10 +172,13 @@ func (a *analysis) projectApp(p *project, libs map[*project]bool) {
 	if chosen.Runtime == "" && p.sdk != "" {
 		return // an SDK-style project without a target builds nothing we can judge
 	}
+	unknown := false
 	if chosen.Runtime == "" {
-		// Old-style projects default to v4.0 when TargetFrameworkVersion is absent.
+		// Old-style projects default to v4.0 when TargetFrameworkVersion is
+		// absent — unless an import the scan cannot see may set it.
 		chosen = tfm{Runtime: "netfx", Version: 40000, Label: "4.0"}
 		m.hasTarget = false
+		unknown = a.opaqueTarget(p)
 	} else {
 		m.hasTarget = true
 	}
@@ -224,6 +234,10 @@ func (a *analysis) projectApp(p *project, libs map[*project]bool) {
 	if tnode != nil {
 		step(tnode.loc(), "project targets %s", describeTFMs(tfms, chosen))
 		m.decideLoc, m.decideSnip, m.decideFile = tnode.loc(), tnode.snippet(), tnode.File
+	} else if unknown {
+		step(p.doc.Root.loc(), "project has no TargetFrameworkVersion and imports a file outside the scan that may set it: target unknown")
+		m.decideLoc, m.decideSnip, m.decideFile = p.doc.Root.loc(), p.doc.Root.snippet(), p.file
+		chosen.Label = ""
 	} else {
 		step(p.doc.Root.loc(), "project has no TargetFrameworkVersion: MSBuild's default v4.0")
 		m.decideLoc, m.decideSnip, m.decideFile = p.doc.Root.loc(), p.doc.Root.snippet(), p.file
@@ -231,6 +245,9 @@ func (a *analysis) projectApp(p *project, libs map[*project]bool) {
 	m.decidedBy = "project"
 	if !m.hasTarget {
 		m.decidedBy = "default"
+	}
+	if unknown {
+		m.decidedBy = "unknown"
 	}
 	eff := chosen.Label
 	// Configuration files.
@@ -269,7 +286,7 @@ func (a *analysis) projectApp(p *project, libs map[*project]bool) {
 			m.decideLoc, m.decideSnip, m.decideFile = n.loc(), n.snippet(), n.File
 			step(n.loc(), "GenerateTargetFrameworkAttribute=false: the entry assembly has no TargetFrameworkAttribute ⇒ the runtime assumes 4.0")
 		}
-		if m.web && chosen.Version >= 40500 {
+		if m.web && (chosen.Version >= 40500 || unknown) {
 			eff = a.httpRuntime(m, cfgBase, chosen, step)
 		}
 		if m.cfgRoot != nil {
@@ -326,6 +343,18 @@ func (a *analysis) httpRuntime(m *appMeta, cfg *source.File, declared tfm, step 
 	var hr *node
 	if sw != nil {
 		hr = sw.child("httpRuntime")
+	}
+	if hr == nil {
+		// <location path="." inheritInChildApplications="false"><system.web>…
+		for _, l := range root.children("location") {
+			if p := strings.Trim(l.attrValue("path"), " ./"); p != "" {
+				continue
+			}
+			if h := l.path("system.web", "httpRuntime"); h != nil {
+				hr, sw = h, h.Parent
+				break
+			}
+		}
 	}
 	m.decidedBy = "httpRuntime"
 	switch {
@@ -419,7 +448,7 @@ func (a *analysis) scriptApps() {
 	}
 	sort.Strings(order)
 	for _, p := range order {
-		a.apps = append(a.apps, scriptApp(p, pwsh[p], nil, a.in.Host))
+		a.apps = append(a.apps, scriptApp(p, pwsh[p], false, a.in.Host))
 		a.appMeta = append(a.appMeta, &appMeta{script: p, decidedBy: "script"})
 		a.hostRules = append(a.hostRules, hostRule{app: len(a.apps) - 1, dir: dirOf(p), items: map[string]bool{strings.ToLower(p): true}})
 	}
@@ -427,7 +456,7 @@ func (a *analysis) scriptApps() {
 
 // scriptApp describes a PowerShell script host: Windows PowerShell 5.1 is
 // a native host without an entry assembly ⇒ 4.0 defaults; pwsh is .NET.
-func scriptApp(p string, pwsh bool, _ []source.Fact, host policy.Host) finding.Application {
+func scriptApp(p string, pwsh bool, fill bool, host policy.Host) finding.Application {
 	app := finding.Application{Name: path.Base(p), ProjectFile: p, Kind: "script"}
 	if pwsh {
 		app.Runtime = "netcore"
@@ -438,18 +467,28 @@ func scriptApp(p string, pwsh bool, _ []source.Fact, host policy.Host) finding.A
 		app.EffectiveTarget = "4.0"
 		app.Evidence = []finding.Step{{Location: finding.Location{Path: p}, Text: "Windows PowerShell 5.1 (powershell.exe) is a native host without an entry assembly ⇒ .NET Framework 4.0 defaults"}}
 	}
-	fillOffered(&app, host, RegistryState{})
+	if fill {
+		fillOffered(&app, host, RegistryState{})
+	}
 	return app
 }
 
 func (a *analysis) hostsOf(p string) []int {
+	if a.hostCache == nil {
+		a.hostCache = map[string][]int{}
+	}
+	if v, ok := a.hostCache[p]; ok {
+		return v
+	}
 	var out []int
 	ps := source.KindOf(p) == source.PowerShell
+	lp := strings.ToLower(p)
 	for _, h := range a.hostRules {
-		if h.includes(p) && ps == (a.apps[h.app].Kind == "script") {
+		if h.includes(p, lp) && ps == (a.apps[h.app].Kind == "script") {
 			out = append(out, h.app)
 		}
 	}
+	a.hostCache[p] = out
 	return out
 }
 
@@ -530,34 +569,40 @@ func uniq(xs []int) []int {
 	return out
 }
 
-// appliesTo reports whether a registry artifact at p is part of app i's
-// deployment: an artifact inside an application's project directory
-// belongs to it alone; one outside every project directory applies to
+// registryFor returns the registry writes that apply to app i: an artifact
+// inside an application's project directory belongs to the applications of
+// that directory alone; one outside every project directory applies to
 // every application (the registry is machine-wide).
 func (a *analysis) registryFor(i int) []regWrite {
-	dirOfApp := func(j int) string {
-		if m := a.appMeta[j]; m.proj != nil {
-			return m.proj.dir
-		}
-		return ""
-	}
-	var out []regWrite
-	for _, w := range a.regWrites {
-		owner := -1
-		best := -1
+	if a.regOwner == nil {
+		a.regOwner = make([]string, len(a.regWrites))
+		dirs := map[string]bool{}
 		for j := range a.apps {
-			d := dirOfApp(j)
-			if d == "" {
-				continue
+			if m := a.appMeta[j]; m.proj != nil {
+				dirs[m.proj.dir] = true
 			}
-			if d == "." || strings.HasPrefix(w.Loc.Path, d+"/") {
-				if dd := dirDepth(d); dd > best {
-					best, owner = dd, j
+		}
+		for w, rw := range a.regWrites {
+			a.regOwner[w] = "\x00" // nobody: applies to all
+			for d := dirOf(rw.Loc.Path); ; d = dirOf(d) {
+				if dirs[d] {
+					a.regOwner[w] = d
+					break
+				}
+				if d == "." || d == "/" || d == "" {
+					break
 				}
 			}
 		}
-		if owner == -1 || owner == i || (best >= 0 && dirOfApp(owner) == dirOfApp(i)) {
-			out = append(out, w)
+	}
+	mine := ""
+	if m := a.appMeta[i]; m.proj != nil {
+		mine = m.proj.dir
+	}
+	var out []regWrite
+	for w, rw := range a.regWrites {
+		if o := a.regOwner[w]; o == "\x00" || o == mine {
+			out = append(out, rw)
 		}
 	}
 	return out
@@ -654,6 +699,9 @@ func strongText(b bool) string {
 func (a *analysis) judgeTarget(i int, st RegistryState) {
 	app := &a.apps[i]
 	m := a.appMeta[i]
+	if m.decidedBy == "unknown" {
+		return // no finding on a guess; the evidence says the target is unknown
+	}
 	host := a.in.Host
 	tv := version(app.EffectiveTarget)
 	if tv == 0 {

@@ -73,4 +73,3 @@ func TestRuleFixtures(t *testing.T) {
 		t.Fatal("no fixtures found")
 	}
 }
-

@@ -101,7 +101,10 @@ func TestOfferedMatrix(t *testing.T) {
 		strong bool
 	}
 	withSw := func(a *finding.Application, s ...finding.Switch) *finding.Application { a.Switches = s; return a }
-	withCode := func(a *finding.Application, cp finding.CodeProtocols) *finding.Application { a.CodeProtocols = &cp; return a }
+	withCode := func(a *finding.Application, cp finding.CodeProtocols) *finding.Application {
+		a.CodeProtocols = &cp
+		return a
+	}
 	cases := []tc{
 		{"clr2 default", &finding.Application{Runtime: "clr2", EffectiveTarget: "3.5"}, host("win10"), RegistryState{}, finding.SetOf(tls10), false},
 		{"clr2 SystemDefaultTlsVersions=1", &finding.Application{Runtime: "clr2", EffectiveTarget: "3.5"}, host("win10"), RegistryState{SystemDefaultTlsVersions2: u32(1)}, finding.SetOf(tls10, tls11, tls12), true},

@@ -21,6 +21,8 @@ type project struct {
 	props   map[string]prop
 	items   map[string][]item // item type (lower-case) → items
 	isProps bool              // Directory.Build.props / .targets
+	imports []string          // repository paths of imported files found in the scan
+	opaque  bool              // imports a non-standard file that is not in the scan
 }
 
 type prop struct {
@@ -78,6 +80,23 @@ func (a *analysis) msbuildFile(f *source.File) {
 			p.props[key] = prop{Value: strings.TrimSpace(el.Text), Node: el}
 		}
 	}
+	for _, im := range d.Root.children("Import") {
+		proj := strings.ReplaceAll(im.attrValue("Project"), "\\", "/")
+		low := strings.ToLower(proj)
+		switch {
+		case proj == "", im.attrValue("Sdk") != "":
+			continue
+		case strings.HasPrefix(low, "$(msbuildthisfiledirectory)"), strings.HasPrefix(low, "$(msbuildprojectdirectory)"):
+			proj = strings.TrimLeft(proj[strings.IndexByte(proj, ')')+1:], "/")
+		case strings.HasPrefix(low, "$(msbuild"), strings.HasPrefix(low, "$(vstoolspath)"), strings.Contains(low, "packages/"), strings.Contains(low, "nuget"):
+			continue // the SDK's and NuGet's own targets
+		}
+		if strings.Contains(proj, "$(") || strings.ContainsAny(proj, "*?") {
+			p.opaque = true
+			continue
+		}
+		p.imports = append(p.imports, path.Clean(path.Join(p.dir, proj)))
+	}
 	for _, ig := range d.Root.children("ItemGroup") {
 		for _, el := range ig.Children {
 			inc := el.attrValue("Include")
@@ -101,6 +120,17 @@ func (a *analysis) get(p *project, name string) (string, *node) {
 
 func (a *analysis) getDepth(p *project, name string, depth int) (string, *node) {
 	pr, ok := p.props[name]
+	if !ok && depth < 4 {
+		for _, ip := range p.imports {
+			q := a.projectAt(ip)
+			if q == nil || q == p {
+				continue
+			}
+			if v, n := a.getDepth(q, name, depth+1); n != nil {
+				return v, n
+			}
+		}
+	}
 	if !ok {
 		if dp := a.dirProps(p); dp != nil {
 			pr, ok = dp.props[name]
@@ -162,8 +192,13 @@ func parseTFM(s string) (tfm, bool) {
 		if v == 0 {
 			return tfm{}, false
 		}
-		if v < 40000 {
+		switch {
+		case v < 20000:
+			return tfm{}, false // .NET 1.x, or another framework's version scheme
+		case v < 40000:
 			return tfm{Runtime: "clr2", Version: v, Label: versionString(v)}, true
+		case v >= 50000:
+			return tfm{}, false // v5.0+ in TargetFrameworkVersion is not .NET Framework (Xamarin, MonoAndroid)
 		}
 		return tfm{Runtime: "netfx", Version: v, Label: versionString(v)}, true
 	}
@@ -254,4 +289,30 @@ func dirDepth(d string) int {
 		return 0
 	}
 	return strings.Count(d, "/") + 1
+}
+
+// projectAt returns the parsed MSBuild file at a repository path.
+func (a *analysis) projectAt(p string) *project {
+	for _, q := range a.projects {
+		if strings.EqualFold(q.file.Path, p) {
+			return q
+		}
+	}
+	return nil
+}
+
+// opaqueTarget reports whether p (or a file it imports) imports something
+// the scan cannot see, so a missing TargetFrameworkVersion is not known to
+// be MSBuild's default.
+func (a *analysis) opaqueTarget(p *project) bool {
+	if p.opaque {
+		return true
+	}
+	for _, ip := range p.imports {
+		q := a.projectAt(ip)
+		if q == nil || q.opaque {
+			return true
+		}
+	}
+	return false
 }

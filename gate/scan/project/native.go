@@ -79,6 +79,13 @@ var nativeConsts = map[string]uint64{
 	"INTERNET_OPTION_SECURE_PROTOCOLS_SETTING": 0,
 }
 
+// Bounds for hostile input: matches examined per pattern and file, and how
+// far back a variable's assignments are searched.
+const (
+	maxMatches = 2000
+	varWindow  = 32 << 10
+)
+
 // maskC blanks comments, string and character literals (keeping offsets and
 // newlines), so matching only sees code.
 func maskC(s string) string {
@@ -130,9 +137,74 @@ type cfile struct {
 	f      *source.File
 	code   string
 	macros map[string]string
+	varRes map[string]*regexp.Regexp
 }
 
-var defineRe = regexp.MustCompile(`(?m)^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+([^\n]*)$`)
+var (
+	defineRe = regexp.MustCompile(`(?m)^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+([^\n]*)$`)
+	// C# P/Invoke declarations keep the constants as const fields.
+	csConstRe = regexp.MustCompile(`\bconst\s+(?:u?int|u?long|uint32|int32|UInt32|Int32)\s+([A-Za-z_]\w*)\s*=\s*([^;\n]+);`)
+)
+
+// csharpPInvoke runs the WinHTTP rules (TLS015, TLS017) on C# code that
+// calls WinHttpSetOption through P/Invoke.
+func (a *analysis) csharpPInvoke(f *source.File) {
+	if !strings.Contains(f.Text, "WinHttpSetOption") || !strings.Contains(f.Text, "DllImport") && !strings.Contains(f.Text, "LibraryImport") {
+		return
+	}
+	c := &cfile{f: f, code: maskCSharp(f.Text), macros: map[string]string{}}
+	for _, m := range csConstRe.FindAllStringSubmatch(c.code, maxMatches) {
+		if _, ok := nativeConsts[m[1]]; !ok {
+			c.macros[m[1]] = strings.TrimSpace(m[2])
+		}
+	}
+	a.winhttpCalls(c)
+}
+
+// maskCSharp is maskC plus C# verbatim strings (@"…" with "" escapes), and
+// it drops `ref` / `out` argument modifiers so &-free P/Invoke calls fold.
+func maskCSharp(s string) string {
+	b := []byte(s)
+	for i := 0; i+1 < len(b); i++ {
+		if b[i] == '@' && b[i+1] == '"' {
+			b[i] = ' '
+			j := i + 1
+			b[j] = ' '
+			j++
+			for j < len(b) {
+				if b[j] == '"' {
+					if j+1 < len(b) && b[j+1] == '"' {
+						b[j], b[j+1] = ' ', ' '
+						j += 2
+						continue
+					}
+					b[j] = ' '
+					break
+				}
+				if b[j] != '\n' {
+					b[j] = ' '
+				}
+				j++
+			}
+			i = j
+		}
+	}
+	out := []byte(maskC(string(b)))
+	for _, kw := range []string{"ref ", "out "} {
+		for i := 0; ; {
+			k := strings.Index(string(out[i:]), kw)
+			if k < 0 {
+				break
+			}
+			k += i
+			if k == 0 || !isAlnum(out[k-1]) {
+				copy(out[k:], "   ")
+			}
+			i = k + len(kw)
+		}
+	}
+	return string(out)
+}
 
 func (a *analysis) nativeFile(f *source.File) {
 	if !strings.Contains(f.Text, "WinHttpSetOption") && !strings.Contains(f.Text, "grbit") &&
@@ -141,7 +213,7 @@ func (a *analysis) nativeFile(f *source.File) {
 		return
 	}
 	c := &cfile{f: f, code: maskC(f.Text), macros: map[string]string{}}
-	for _, m := range defineRe.FindAllStringSubmatchIndex(c.code, -1) {
+	for _, m := range defineRe.FindAllStringSubmatchIndex(c.code, maxMatches) {
 		name := c.code[m[2]:m[3]]
 		val := strings.TrimSpace(c.code[m[4]:m[5]])
 		c.macros[name] = val
@@ -252,7 +324,7 @@ func (p *cparser) add() (uint64, bool) {
 	return v, ok
 }
 
-var castTypes = map[string]bool{"DWORD": true, "ULONG": true, "UINT": true, "unsigned": true, "int": true, "long": true, "uint32_t": true, "DWORD_PTR": true, "ULONG_PTR": true}
+var castTypes = map[string]bool{"uint": true, "IntPtr": true, "DWORD": true, "ULONG": true, "UINT": true, "unsigned": true, "int": true, "long": true, "uint32_t": true, "DWORD_PTR": true, "ULONG_PTR": true}
 
 func (p *cparser) unary() (uint64, bool) {
 	p.skip()
@@ -317,13 +389,25 @@ func (c *cfile) varValue(name string, at, depth int) (uint64, bool) {
 	if depth > 8 || at > len(c.code) {
 		return 0, false
 	}
-	re, err := regexp.Compile(`\b` + regexp.QuoteMeta(name) + `\s*(\|=|&=|=|\(|\{)`)
-	if err != nil {
-		return 0, false
+	re := c.varRes[name]
+	if re == nil {
+		var err error
+		re, err = regexp.Compile(`\b` + regexp.QuoteMeta(name) + `\s*(\|=|&=|=|\(|\{)`)
+		if err != nil {
+			return 0, false
+		}
+		if c.varRes == nil {
+			c.varRes = map[string]*regexp.Regexp{}
+		}
+		c.varRes[name] = re
 	}
 	var val uint64
 	known := false
-	for _, m := range re.FindAllStringSubmatchIndex(c.code[:at], -1) {
+	from := max(0, at-varWindow)
+	for _, m := range re.FindAllStringSubmatchIndex(c.code[from:at], maxMatches) {
+		for k := range m {
+			m[k] += from
+		}
 		op := c.code[m[2]:m[3]]
 		if op == "=" && m[3] < len(c.code) && c.code[m[3]] == '=' {
 			continue // ==
@@ -438,7 +522,7 @@ func (c *cfile) argValue(arg string, at int) (uint64, bool) {
 var winhttpCallRe = regexp.MustCompile(`\b(WinHttpSetOption|InternetSetOption[AW]?)\s*\(`)
 
 func (a *analysis) winhttpCalls(c *cfile) {
-	for _, m := range winhttpCallRe.FindAllStringSubmatchIndex(c.code, -1) {
+	for _, m := range winhttpCallRe.FindAllStringSubmatchIndex(c.code, maxMatches) {
 		end := matchParen(c.code, m[1]-1)
 		if end < 0 {
 			continue
@@ -502,13 +586,14 @@ func (a *analysis) securityFlags(c *cfile, v uint64, start, end int, fn string) 
 	a.report("TLS017", lvl, c.f, loc, snip, fmt.Sprintf("%s security flags %#x ignore certificate errors (%s)", fn, v, strings.Join(what, ", ")))
 }
 
-var guardRe = regexp.MustCompile(`(?i)\bif\s*\([^;{}]*(insecure|skip|allowinvalid|allow_invalid|noverify|no_verify|ignorecert|ignore_cert|disablevalidation|trustall)`)
+var guardRe = regexp.MustCompile(`(?i)\bif\s*\([^;{}]*(insecure|skip|allowinvalid|allow_invalid|noverify|no_verify|ignorecert|ignore_cert|disablevalidation|trustall|verify|validat)`)
 
 // guarded reports whether the statement at off sits under an if whose
-// condition names an explicit opt-out (within the previous three lines).
+// condition names an explicit opt-out or a verification option (within the
+// previous six lines, which covers the else branch of `if (verifypeer)`).
 func guarded(c *cfile, off int) bool {
 	line, _ := c.f.Position(off)
-	from := c.f.LineStart(max(1, line-3))
+	from := c.f.LineStart(max(1, line-6))
 	return guardRe.MatchString(c.code[from:off])
 }
 
@@ -516,7 +601,7 @@ var grbitRe = regexp.MustCompile(`\b(grbitEnabledProtocols|grbitDisabledProtocol
 
 func (a *analysis) schannelCreds(c *cfile) {
 	strongFlag := strings.Contains(c.code, "SCH_USE_STRONG_CRYPTO")
-	for _, m := range grbitRe.FindAllStringSubmatchIndex(c.code, -1) {
+	for _, m := range grbitRe.FindAllStringSubmatchIndex(c.code, maxMatches) {
 		if m[1] < len(c.code) && c.code[m[1]] == '=' {
 			continue
 		}
@@ -588,7 +673,7 @@ func (a *analysis) certFlags(c *cfile) {
 		sch    bool
 	}
 	var hits []*hit
-	for _, m := range certTokRe.FindAllStringSubmatchIndex(c.code, -1) {
+	for _, m := range certTokRe.FindAllStringSubmatchIndex(c.code, maxMatches) {
 		// Skip #define lines and removals (&= ~X).
 		ls := strings.LastIndexByte(c.code[:m[0]], '\n') + 1
 		le := strings.IndexByte(c.code[m[0]:], '\n')

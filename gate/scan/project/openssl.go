@@ -69,7 +69,7 @@ func lowList(v string) string {
 func (a *analysis) opensslScript(f *source.File, lines []cmdLine) {
 	for _, l := range lines {
 		t := l.Text
-		if !strings.Contains(t, "MinProtocol") && !strings.Contains(strings.ToUpper(t), "SECLEVEL") && !strings.Contains(t, "OPENSSL_CONF") {
+		if !strings.Contains(t, "MinProtocol") && !strings.Contains(strings.ToUpper(t), "SECLEVEL") && !strings.Contains(strings.ToLower(t), "openssl") {
 			continue
 		}
 		seen := map[int]bool{}
@@ -86,6 +86,15 @@ func (a *analysis) opensslScript(f *source.File, lines []cmdLine) {
 			}
 			seen[loc.StartLine] = true
 			a.report("TLS014", finding.Error, f, loc, snip, msg)
+		}
+		if strings.Contains(strings.ToLower(t), "openssl") {
+			// sed s/TLSv1.2/TLSv1/ on an OpenSSL config: the replacement lowers the version.
+			for _, sp := range sedReplacements(t) {
+				if m := lowVersionRe.FindStringSubmatchIndex(t[sp[0]:sp[1]]); m != nil {
+					v := t[sp[0]+m[2] : sp[0]+m[3]]
+					rep(sp[0]+m[0], fmt.Sprintf("rewrites the OpenSSL configuration to %s: re-enables %s for every TLS client in the container (including .NET on Linux)", v, lowList(v)))
+				}
+			}
 		}
 		for _, m := range minProtoRe.FindAllStringSubmatchIndex(t, -1) {
 			v := t[m[2]:m[3]]
@@ -128,6 +137,28 @@ func weakCnf(f *source.File) bool {
 		}
 	}
 	return false
+}
+
+var lowVersionRe = regexp.MustCompile(`(?i)\b(SSLv3|TLSv1(?:\.[01])?)(?:[^.\d]|$)`)
+
+// sedReplacements returns the [start, end) spans of the replacement parts
+// of sed substitutions.
+func sedReplacements(t string) [][2]int {
+	var out [][2]int
+	for _, p := range sedPatterns(t) {
+		d := t[p[0]-1]
+		j := p[1] + 1
+		for j < len(t) && t[j] != d {
+			if t[j] == '\\' {
+				j++
+			}
+			j++
+		}
+		if j <= len(t) {
+			out = append(out, [2]int{p[1] + 1, min(j, len(t))})
+		}
+	}
+	return out
 }
 
 // sedPatterns returns the [start, end) spans of the search patterns of sed

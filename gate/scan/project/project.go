@@ -17,6 +17,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/tlsgate/tlsgate/gate/finding"
 	"github.com/tlsgate/tlsgate/gate/policy"
@@ -40,7 +41,9 @@ type Result struct {
 	Notifications []finding.Notification
 
 	hosts   []hostRule
+	mu      sync.Mutex // guards scripts
 	scripts map[string]*finding.Application
+	host    policy.Host
 }
 
 // hostRule maps code files to the application whose build includes them.
@@ -87,6 +90,7 @@ func Analyze(ctx context.Context, in Input) *Result {
 		Notifications: a.notes,
 		hosts:         a.hostRules,
 		scripts:       map[string]*finding.Application{},
+		host:          a.in.Host,
 	}
 	for i := range r.Findings {
 		r.Findings[i].SetFingerprint()
@@ -101,7 +105,9 @@ func Analyze(ctx context.Context, in Input) *Result {
 // HostOf returns the applications whose build includes path (a code file:
 // SDK-style globbing or old-style <Compile Include>), or that run the script
 // at path; empty when none is known. path is slash-separated and relative to
-// the scanned root.
+// the scanned root. A PowerShell script is hosted by Windows PowerShell 5.1
+// (an application of kind "script"; one not listed in Applications is made
+// up on demand). Safe for concurrent use.
 func (r *Result) HostOf(p string) []*finding.Application {
 	if r == nil {
 		return nil
@@ -110,8 +116,9 @@ func (r *Result) HostOf(p string) []*finding.Application {
 	var out []*finding.Application
 	seen := map[int]bool{}
 	ps := source.KindOf(p) == source.PowerShell
+	lp := strings.ToLower(p)
 	for _, h := range r.hosts {
-		if seen[h.app] || !h.includes(p) || ps != (r.Applications[h.app].Kind == "script") {
+		if seen[h.app] || !h.includes(p, lp) || ps != (r.Applications[h.app].Kind == "script") {
 			continue
 		}
 		seen[h.app] = true
@@ -127,12 +134,14 @@ func (r *Result) HostOf(p string) []*finding.Application {
 			}
 		}
 		if ext := strings.ToLower(path.Ext(p)); ext == ".ps1" || ext == ".psm1" {
+			r.mu.Lock()
+			defer r.mu.Unlock()
 			if r.scripts == nil {
 				r.scripts = map[string]*finding.Application{}
 			}
 			app, ok := r.scripts[p]
 			if !ok {
-				a := scriptApp(p, false, nil, DefaultHost())
+				a := scriptApp(p, false, true, normHost(r.host))
 				app = &a
 				r.scripts[p] = app
 			}
@@ -142,20 +151,17 @@ func (r *Result) HostOf(p string) []*finding.Application {
 	return nil
 }
 
-func (h hostRule) includes(p string) bool {
-	if h.dir != "." && !strings.HasPrefix(p, h.dir+"/") {
-		return false
-	}
-	lp := strings.ToLower(p)
+// includes reports whether the rule covers p (lp is strings.ToLower(p)).
+func (h hostRule) includes(p, lp string) bool {
 	if h.items[lp] {
-		return true
+		return true // also linked files outside the project directory
 	}
 	for _, pat := range h.pats {
 		if globMatch(pat, lp) {
 			return true
 		}
 	}
-	if !h.glob {
+	if !h.glob || (h.dir != "." && !strings.HasPrefix(p, h.dir+"/")) {
 		return false
 	}
 	rel := p

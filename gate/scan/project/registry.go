@@ -38,16 +38,21 @@ func normKey(k string) (string, bool) {
 		k = strings.ReplaceAll(k, "\\\\", "\\")
 	}
 	low := strings.ToLower(k)
-	for long, short := range map[string]string{
-		"hkey_local_machine": "hklm", "hkey_current_user": "hkcu", "hklm:": "hklm", "hkcu:": "hkcu",
-		"registry::hkey_local_machine": "hklm", "registry::hkey_current_user": "hkcu",
-		"microsoft.powershell.core\\registry::hkey_local_machine": "hklm",
-	} {
-		if strings.HasPrefix(low, long+"\\") || low == long {
-			low = short + low[len(long):]
-			break
-		}
+	for _, p := range []string{`microsoft.powershell.core\registry::`, `registry::`} {
+		low = strings.TrimPrefix(low, p)
 	}
+	hive, rest, _ := strings.Cut(low, `\`)
+	hive = strings.TrimSuffix(hive, ":")
+	if h, r, ok := strings.Cut(hive, ":"); ok { // HKLM:SOFTWARE\…
+		hive, rest = h, r+`\`+rest
+	}
+	switch hive {
+	case "hkey_local_machine", "hklm":
+		hive = "hklm"
+	case "hkey_current_user", "hkcu":
+		hive = "hkcu"
+	}
+	low = strings.TrimSuffix(hive+`\`+rest, `\`)
 	wow := strings.Contains(low, "\\wow6432node\\")
 	low = strings.Replace(low, "\\wow6432node\\", "\\", 1)
 	return low, wow
@@ -363,15 +368,20 @@ func splitArgs(s string) []string {
 	return out
 }
 
+// parseRegNumber parses reg.exe / WiX data: 0x… is hex, anything else
+// decimal (leading zeros allowed, as reg.exe accepts them).
 func parseRegNumber(s string) (uint64, bool) {
-	s = strings.TrimSpace(s)
+	s = strings.Trim(strings.TrimSpace(s), `"'`)
+	s = strings.TrimPrefix(s, "#") // WiX "#1" integer form
 	if s == "" {
 		return 0, false
 	}
-	if v, err := strconv.ParseUint(s, 0, 64); err == nil {
-		return v, true
+	base := 10
+	if len(s) > 2 && (s[:2] == "0x" || s[:2] == "0X") {
+		s, base = s[2:], 16
 	}
-	return 0, false
+	v, err := strconv.ParseUint(s, base, 64)
+	return v, err == nil
 }
 
 // wixFile reads WiX <RegistryValue Root Key Name Type Value> (Key from the

@@ -70,7 +70,7 @@ func parseXML(f *source.File) *xmlDoc {
 		if err != nil {
 			if err != io.EOF {
 				doc.Err = err
-				doc.Line, _ = d.InputPos()
+				doc.Line, _ = f.Position(off) // where the broken construct starts
 			}
 			break
 		}

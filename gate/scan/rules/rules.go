@@ -153,7 +153,9 @@ func Repository() []finding.Rule {
 func Diagnostics() []finding.Rule {
 	tool := []string{"tool"}
 	d := func(id, name, short, help string) finding.Rule {
-		return rule(id, name, finding.Note, "", tool, short, help, "")
+		r := rule(id, name, finding.Note, "", tool, short, help, "")
+		r.HelpURI = docBase + "tool-diagnostics"
+		return r
 	}
 	return []finding.Rule{
 		d(SkippedBinary, "tool-skipped-binary", "file skipped: binary content", "A file with a scanned extension holds binary content (NUL bytes without a UTF-16 BOM) and was not analyzed."),

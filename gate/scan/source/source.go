@@ -13,6 +13,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
@@ -166,23 +167,34 @@ type File struct {
 	Kind     Kind
 	Text     string
 	Encoding Encoding
-	lines    []int // byte offset of the start of each line
+	once     sync.Once
+	lines    []int // byte offset of the start of each line (built on first use)
 }
 
-// New builds a File from decoded text.
+// New builds a File from decoded text. The line index is built lazily, on
+// the first position query, so files nobody reports on cost nothing.
 func New(p string, kind Kind, text string, enc Encoding) *File {
-	f := &File{Path: p, Kind: kind, Text: text, Encoding: enc}
-	f.lines = append(f.lines, 0)
-	for i := 0; i < len(text); i++ {
-		if text[i] == '\n' {
-			f.lines = append(f.lines, i+1)
+	return &File{Path: p, Kind: kind, Text: text, Encoding: enc}
+}
+
+func (f *File) index() []int {
+	f.once.Do(func() {
+		n := strings.Count(f.Text, "\n")
+		f.lines = make([]int, 1, n+1)
+		for i := 0; i < len(f.Text); {
+			j := strings.IndexByte(f.Text[i:], '\n')
+			if j < 0 {
+				break
+			}
+			i += j + 1
+			f.lines = append(f.lines, i)
 		}
-	}
-	return f
+	})
+	return f.lines
 }
 
 // LineCount returns the number of lines.
-func (f *File) LineCount() int { return len(f.lines) }
+func (f *File) LineCount() int { return len(f.index()) }
 
 // Position converts a byte offset into a 1-based line and a 1-based column
 // counted in characters (runes).
@@ -193,22 +205,24 @@ func (f *File) Position(off int) (line, col int) {
 	if off > len(f.Text) {
 		off = len(f.Text)
 	}
-	i := sort.Search(len(f.lines), func(i int) bool { return f.lines[i] > off }) - 1
+	lines := f.index()
+	i := sort.Search(len(lines), func(i int) bool { return lines[i] > off }) - 1
 	if i < 0 {
 		i = 0
 	}
-	return i + 1, utf8.RuneCountInString(f.Text[f.lines[i]:off]) + 1
+	return i + 1, utf8.RuneCountInString(f.Text[lines[i]:off]) + 1
 }
 
 // Line returns the text of 1-based line n without its line ending.
 func (f *File) Line(n int) string {
-	if n < 1 || n > len(f.lines) {
+	lines := f.index()
+	if n < 1 || n > len(lines) {
 		return ""
 	}
-	start := f.lines[n-1]
+	start := lines[n-1]
 	end := len(f.Text)
-	if n < len(f.lines) {
-		end = f.lines[n] - 1
+	if n < len(lines) {
+		end = lines[n] - 1
 	}
 	return strings.TrimRight(f.Text[start:end], "\r")
 }
@@ -218,10 +232,11 @@ func (f *File) LineStart(n int) int {
 	if n < 1 {
 		return 0
 	}
-	if n > len(f.lines) {
+	lines := f.index()
+	if n > len(lines) {
 		return len(f.Text)
 	}
-	return f.lines[n-1]
+	return lines[n-1]
 }
 
 // Range converts byte offsets [start, end) into a finding.Location. The end

@@ -1,0 +1,6 @@
+using System.Net;
+
+class Old
+{
+    void A() { ServicePointManager.SecurityProtocol = SecurityProtocolType.Tls; }
+}

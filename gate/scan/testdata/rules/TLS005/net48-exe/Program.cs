@@ -1,0 +1,10 @@
+using System.Net;
+
+static class Program
+{
+    static void Main()
+    {
+        ServicePointManager.SecurityProtocol |= SecurityProtocolType.Tls12;
+        ServicePointManager.SecurityProtocol &= ~(SecurityProtocolType.Ssl3 | SecurityProtocolType.Tls | SecurityProtocolType.Tls11);
+    }
+}
