@@ -88,7 +88,7 @@ f={i.get("id"):i.get("finding","") for i in items}
 out=""
 for k in ["SSLv2","SSLv3","TLS1","TLS1_1","TLS1_2","TLS1_3"]:
     v=f.get(k,"").lower()
-    out+= "r" if v.startswith("not offered") else ("a" if ("offered" in v or "vulnerable" in v) else "i")
+    out+= "r" if "not offered" in v else ("a" if ("offered" in v or "vulnerable" in v) else "i")
 print(out)' "$1"; }
 
 report=()
@@ -110,14 +110,14 @@ for p in $tls_profiles; do
   done
   c_ours=$(count_of "$p"); v_ours=$(ours "$work/ours.json"); t_ours=$(median "${times[@]}")
   [ "$v_ours" = "$truth" ] && ok_ours=$((ok_ours+1))
-  tot_ours=$(python3 -c "print($tot_ours+$t_ours)")
+  tot_ours=$(python3 -c "print(round($tot_ours+$t_ours, 3))")
   v_s=-; t_s=-; c_s=-
   if [ "$SSLSCAN" = 1 ]; then
     reset_counts
     t0=$(now); sslscan --no-colour "$addr" >"$work/sslscan.txt" 2>&1 || true; t1=$(now)
     t_s=$(elapsed "$t0" "$t1"); c_s=$(count_of "$p"); v_s=$(sslscan_verdict "$work/sslscan.txt")
     [ "$v_s" = "$truth" ] && ok_sslscan=$((ok_sslscan+1))
-    tot_sslscan=$(python3 -c "print($tot_sslscan+$t_s)")
+    tot_sslscan=$(python3 -c "print(round($tot_sslscan+$t_s, 3))")
   fi
   v_t=-; t_t=-; c_t=-
   if [ "$TESTSSL" != off ]; then
@@ -126,7 +126,7 @@ for p in $tls_profiles; do
     t0=$(now); "$TESTSSL_BIN" --quiet --color 0 --warnings off $mode --jsonfile "$work/testssl.json" "$addr" >"$work/testssl.txt" 2>&1 || true; t1=$(now)
     t_t=$(elapsed "$t0" "$t1"); c_t=$(count_of "$p"); v_t=$(testssl_verdict "$work/testssl.json")
     [ "$v_t" = "$truth" ] && ok_testssl=$((ok_testssl+1))
-    tot_testssl=$(python3 -c "print($tot_testssl+$t_t)")
+    tot_testssl=$(python3 -c "print(round($tot_testssl+$t_t, 3))")
   fi
   row "| $p | $truth | $v_ours | $t_ours | $c_ours | $v_s | $t_s | $c_s | $v_t | $t_t | $c_t |"
 done

@@ -104,3 +104,19 @@ func CipherClasses() []string {
 
 // OSFamilies lists the generator/host OS tokens.
 func OSFamilies() []string { return []string{"win7", "win81", "win10", "win11"} }
+
+// OSFamilyName returns the readable name of an OS family token ("" when
+// unknown).
+func OSFamilyName(os string) string {
+	switch os {
+	case "win7":
+		return "Windows 7 / Server 2008 R2"
+	case "win81":
+		return "Windows 8.1 / Server 2012 R2"
+	case "win10":
+		return "Windows 10 / Server 2016 / Server 2019"
+	case "win11":
+		return "Windows 11 / Server 2022 / Server 2025"
+	}
+	return ""
+}

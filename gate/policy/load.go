@@ -103,6 +103,11 @@ func Parse(name string, data []byte) (*Policy, error) {
 	}
 	p.Name = name
 	p.Extends = base
+	// A file that changes the client OS without naming it gets the
+	// family's name, not the base's "Windows Server 2019".
+	if c := lookup(root, "client"); c != nil && c.Kind == yaml.MappingNode && lookup(c, "os") != nil && lookup(c, "os_name") == nil {
+		p.Client.OSName = OSFamilyName(p.Client.OS)
+	}
 	// strict sets fail-on warning unless the file says otherwise.
 	if err := p.validate(name, root); err != nil {
 		return nil, err

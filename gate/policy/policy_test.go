@@ -90,6 +90,9 @@ suppressions:
 		p.Certificate.MinDaysToExpiry != 14 || p.Certificate.MinRSABits != 2048 || !p.Discover || len(p.Endpoints) != 1 {
 		t.Errorf("parsed %+v", p)
 	}
+	if p.Client.OSName != "Windows 7 / Server 2008 R2" {
+		t.Errorf("os_name = %q, want the win7 family name", p.Client.OSName)
+	}
 	// strict's forbidden classes are kept when the file does not override them.
 	if !strings.Contains(strings.Join(p.ForbiddenCiphers, ","), "CBC_ONLY") {
 		t.Errorf("forbidden = %v", p.ForbiddenCiphers)

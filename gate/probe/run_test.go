@@ -278,6 +278,19 @@ func TestFull(t *testing.T) {
 	if len(r.Suites["TLS1.3"]) != 0 || len(r.Errors) != 0 {
 		t.Errorf("suites %v errors %v", r.Suites, r.Errors)
 	}
+	// TLS 1.3: Go serves its three TLS 1.3 suites whatever its config says.
+	m := testsrv.Start(t, pki, "tls13-only")
+	r = probe.Run(context.Background(), []probe.Target{target(t, m.Addr)}, probe.Options{Full: true})[0]
+	got := slices.Sorted(slices.Values(r.Suites["TLS1.3"]))
+	if want := []string{"TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"}; !slices.Equal(got, want) {
+		t.Errorf("TLS1.3 suites %v, want %v (errors %v)", got, want, r.Errors)
+	}
+	// SSL 2.0: the cipher kinds come from the SERVER-HELLO, no extra connection.
+	v2 := testsrv.Start(t, pki, "sslv2")
+	r = probe.Run(context.Background(), []probe.Target{target(t, v2.Addr)}, probe.Options{Full: true})[0]
+	if len(r.Suites["SSL2.0"]) != 3 || r.Connections != probe.WaveSize {
+		t.Errorf("SSL2.0 suites %v, connections %d", r.Suites["SSL2.0"], r.Connections)
+	}
 }
 
 func TestCertificateFacts(t *testing.T) {

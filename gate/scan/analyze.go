@@ -11,7 +11,7 @@ import (
 // codeKinds are the file kinds this package's code analyzers read.
 func codeKind(k source.Kind) bool {
 	switch k {
-	case source.CSharp, source.VB, source.FSharp, source.Razor, source.PowerShell, source.YAML, source.Batch:
+	case source.CSharp, source.VB, source.FSharp, source.Razor, source.PowerShell, source.YAML, source.Batch, source.Dockerfile:
 		return true
 	}
 	return false
@@ -123,7 +123,7 @@ func analyzeFile(f *source.File, buf *[]byte) *fileResult {
 	if !codeKind(f.Kind) {
 		return res
 	}
-	ps := f.Kind == source.PowerShell || f.Kind == source.YAML || f.Kind == source.Batch
+	ps := f.Kind == source.PowerShell || f.Kind == source.YAML || f.Kind == source.Batch || f.Kind == source.Dockerfile
 	set := codeAnchors
 	if ps {
 		set = psAnchorSet
@@ -131,10 +131,10 @@ func analyzeFile(f *source.File, buf *[]byte) *fileResult {
 	if !set.find(f.Text) {
 		return res
 	}
-	if f.Kind == source.YAML || f.Kind == source.Batch {
+	if f.Kind == source.YAML || f.Kind == source.Batch || f.Kind == source.Dockerfile {
 		*buf = lowerASCII(*buf, f.Text)
 	}
-	if (f.Kind == source.YAML || f.Kind == source.Batch) && !bytes.Contains(*buf, []byte("powershell")) && !bytes.Contains(*buf, []byte("pwsh")) && !bytes.Contains(*buf, []byte("script")) && !bytes.Contains(*buf, []byte("run:")) {
+	if (f.Kind == source.YAML || f.Kind == source.Batch || f.Kind == source.Dockerfile) && !bytes.Contains(*buf, []byte("powershell")) && !bytes.Contains(*buf, []byte("pwsh")) && !bytes.Contains(*buf, []byte("script")) && !bytes.Contains(*buf, []byte("run:")) {
 		return res
 	}
 	switch f.Kind {
@@ -162,6 +162,10 @@ func analyzeFile(f *source.File, buf *[]byte) *fileResult {
 		for _, r := range cmdPowerShell(f.Text) {
 			runPS(f, r[0], r[1], res, false)
 		}
+	case source.Dockerfile:
+		for _, r := range dockerPowerShell(f.Text) {
+			runPS(f, r[0], r[1], res, false)
+		}
 	}
 	return res
 }
@@ -176,6 +180,8 @@ func runCode(f *source.File, lang Lang, s, e int, res *fileResult) {
 
 func runPS(f *source.File, s, e int, res *fileResult, host bool) {
 	a := newAnalyzer(f, LangPS, s, e, res)
+	// reg.exe in .cmd files and Dockerfiles is read by the application model
+	a.noRegExe = f.Kind == source.Batch || f.Kind == source.Dockerfile
 	types := map[string]bool{}
 	a.acceptAllTypes = types
 	subs := a.embeddedCSharp(types)
@@ -310,14 +316,60 @@ func yamlScripts(text string) [][2]int {
 	return out
 }
 
-var cmdPSRe = regexp.MustCompile(`(?im)\b(?:powershell|pwsh)(?:\.exe)?\b[^\r\n"]*?-(?:c|command|encodedcommand)?\w*\s+"((?:[^"\r\n]|"")*)"`)
+var cmdPSRe = regexp.MustCompile(`(?im)\b(?:powershell|pwsh)(?:\.exe)?"?(?:[ \t][^\r\n"]*?)?[ \t]-(?:c|command)?\w*[ \t]+"((?:[^"\r\n]|"")*)"`)
 
 // cmdPowerShell returns the ranges of `powershell -Command "…"` scripts in a
 // .cmd/.bat file.
 func cmdPowerShell(text string) [][2]int {
 	var out [][2]int
 	for _, m := range cmdPSRe.FindAllStringSubmatchIndex(text, -1) {
+		ls := strings.LastIndexByte(text[:m[0]], '\n') + 1
+		head := strings.ToLower(strings.TrimLeft(text[ls:m[0]], " \t@"))
+		if strings.HasPrefix(head, "rem ") || strings.HasPrefix(head, "rem\t") || strings.HasPrefix(head, "::") || head == "rem" {
+			continue // a commented-out line
+		}
 		out = append(out, [2]int{m[2], m[3]})
+	}
+	return out
+}
+
+var (
+	dockerShellPSRe = regexp.MustCompile(`(?im)^[ \t]*SHELL[ \t]*\[[ \t]*"(?:[^"]*\\)?(?:powershell|pwsh)(?:\.exe)?"`)
+	dockerRunRe     = regexp.MustCompile(`(?im)^[ \t]*RUN[ \t]+`)
+)
+
+// dockerPowerShell returns the RUN instruction bodies of a Dockerfile that
+// run under PowerShell (SHELL ["powershell", …] before them), plus
+// `powershell -Command "…"` scripts anywhere.
+func dockerPowerShell(text string) [][2]int {
+	out := cmdPowerShell(text)
+	loc := dockerShellPSRe.FindStringIndex(text)
+	if loc == nil {
+		return out
+	}
+	for _, m := range dockerRunRe.FindAllStringIndex(text, -1) {
+		if m[0] < loc[0] {
+			continue
+		}
+		s := m[1]
+		e := s
+		// the instruction continues while a line ends with ` or \
+		for e < len(text) {
+			nl := strings.IndexByte(text[e:], '\n')
+			if nl < 0 {
+				e = len(text)
+				break
+			}
+			line := strings.TrimRight(text[e:e+nl], " \t\r")
+			e += nl + 1
+			if !strings.HasSuffix(line, "`") && !strings.HasSuffix(line, "\\") {
+				break
+			}
+		}
+		if strings.HasPrefix(strings.TrimSpace(text[s:e]), "[\"") {
+			continue // exec form
+		}
+		out = append(out, [2]int{s, e})
 	}
 	return out
 }

@@ -118,6 +118,13 @@ var weakSwitches = map[string]finding.Severity{
 	"switch.system.servicemodel.dontenablesystemdefaulttlsversions":               finding.Warning,
 }
 
+// trustAllName matches callback methods and ICertificatePolicy types whose
+// name states that they accept everything (used when the definition is in
+// another file).
+var trustAllName = regexp.MustCompile(`(?i)^(accept|trust|allow)(all|any|every)|(accept|trust|allow)(all|any)(cert|ssl|server)|alwaystrue|returntrue|(ignore|bypass|skip|disable)\w*(cert|ssl|tls|validation)|nocertificatecheck|dontvalidate|novalidation|acceptallcertifications`)
+
+var vbWithSPM = regexp.MustCompile(`(?i)\bWith\s+(System\.Net\.)?ServicePointManager\s*$|\bWith\s+(System\.Net\.)?ServicePointManager\s*\r?\n`)
+
 var guardRe = regexp.MustCompile(`(?i)insecure|skip|allowinvalid|allowuntrusted|ignore(ssl|tls|cert|invalid)|disable(ssl|tls|cert)|trustall|acceptall|dangerous|(validate|verify|check)(ssl|tls|server)?cert\w*\s*(==|-eq)?\s*(false|\$false)|!\s*\w*(validate|verify)`)
 
 // sinkLen holds the lengths of the identifiers scan() reacts to, so most
@@ -216,6 +223,10 @@ func (a *analyzer) scan() {
 			case low == "invokemember" && a.isOp(i+1, "("):
 				a.invokeMemberSetSwitch(i)
 			}
+		case TOp:
+			if t.Text == "=" && a.lang != LangPS {
+				a.sslValueAssign(i)
+			}
 		case TParam:
 			if a.lang == LangPS {
 				switch t.Val {
@@ -241,13 +252,22 @@ func (a *analyzer) securityProtocolSink(i int) {
 	s := a.chainStart(i)
 	chain := strings.ToLower(a.f.Text[a.t[s].Start:a.t[i].End])
 	if !strings.Contains(chain, "servicepointmanager") {
-		// only a bare SecurityProtocol (using static / VB With) whose value
-		// is a SecurityProtocolType counts
+		// a bare SecurityProtocol is the property only under
+		// "using static System.Net.ServicePointManager" (C#) or inside
+		// "With ServicePointManager" (VB); elsewhere it belongs to another type
 		if s != i && !(a.lang == LangVB && a.tok(s).Text == ".") {
 			return
 		}
-		e := a.stmtEnd(i + 2)
-		if !strings.Contains(strings.ToLower(a.f.Text[a.t[i+1].End:a.t[min(e, len(a.t)-1)].End]), "securityprotocoltype") {
+		switch a.lang {
+		case LangCSharp:
+			if !strings.Contains(a.f.Text, "static System.Net.ServicePointManager") || a.tok(i-1).Kind == TIdent || a.isOp(i-1, "{", ",") {
+				return
+			}
+		case LangVB:
+			if a.tok(s).Text != "." || !vbWithSPM.MatchString(a.f.Text[:a.t[s].Start]) {
+				return
+			}
+		default:
 			return
 		}
 	}
@@ -411,11 +431,12 @@ func (a *analyzer) sslPropertySink(i int) {
 	switch {
 	case a.assignOp(i+1) != "" && !(a.lang == LangVB && !a.vbStmtStart(a.chainStart(i))):
 		p := a.tok(i - 1)
-		if !(a.isOp(i-1, ".", "?.", "{", ",", "(") || p.Kind == TNL || i == 0 || p.Kind == TIdent) {
+		name := a.t[i].Text
+		upper := name != "" && name[0] >= 'A' && name[0] <= 'Z'
+		// a field default "SslProtocols SslProtocols = x" counts; a local
+		// "var sslProtocols = x" does not (its use is the sink)
+		if !(a.isOp(i-1, ".", "?.", "{", ",", "(") || p.Kind == TNL || i == 0 || p.Kind == TIdent && upper && !a.isIdent(i-1, "var", "Dim", "let", "const")) {
 			return
-		}
-		if p.Kind == TIdent && !a.isOp(i-2, ".", "{", ";", "}") && a.lang == LangCSharp {
-			// "SslProtocols SslProtocols = x" field default: accept; "var x = " never reaches here
 		}
 		s = a.chainStart(i)
 		vs = i + 2
@@ -446,8 +467,51 @@ func (a *analyzer) sslPropertySink(i int) {
 			return
 		}
 	}
+	// copying another options object's protocols (this.SslProtocols =
+	// other.SslProtocols) chooses nothing itself
+	if !v.ok && e-vs >= 3 && a.isOp(e-2, ".", "?.") && strings.EqualFold(strings.TrimPrefix(a.t[e-1].Text, "Enabled"), "SslProtocols") {
+		return
+	}
 	name := a.t[i].Text
 	a.judgeSsl(v, s, e, name)
+}
+
+// sslValueAssign handles any member assignment whose value is an
+// SslProtocols constant (RabbitMQ's factory.Ssl.Version = SslProtocols.Tls,
+// custom options forwarded to SslStream).
+func (a *analyzer) sslValueAssign(i int) {
+	n := i - 1
+	nt := a.tok(n)
+	if nt.Kind != TIdent || a.isOp(i+1, "=") {
+		return
+	}
+	low := strings.ToLower(nt.Text)
+	if low == "sslprotocols" || low == "enabledsslprotocols" || low == "securityprotocol" {
+		return // handled by the dedicated sinks
+	}
+	if !a.isOp(n-1, ".", "?.") {
+		return // locals and initializer members of unknown types are not sinks
+	}
+	e := a.stmtEnd(i + 1)
+	has := false
+	for j := i + 1; j < e; j++ {
+		if a.isIdent(j, "SslProtocols") && a.isOp(j+1, ".") {
+			has = true
+			break
+		}
+	}
+	if !has {
+		return
+	}
+	s := a.chainStart(n)
+	if !a.vbStmtStart(s) {
+		return
+	}
+	v, _ := a.fold(i+1, e, a.enclosingMethod(i))
+	if !v.ok || v.typ != typSsl {
+		return
+	}
+	a.judgeSsl(v, s, e, nt.Text+" (SslProtocols)")
 }
 
 // looksProtocolTyped reports whether an unresolved value mentions protocols.
@@ -768,8 +832,12 @@ func (a *analyzer) acceptsAll(s, e int) (bool, bool) {
 				return a.methodAcceptsAll(name), false
 			}
 			if e == s+1 {
-				return a.declAcceptsAll(name, s)
+				if ok, g := a.declAcceptsAll(name, s); ok {
+					return ok, g
+				}
 			}
+			// a method defined in another file: judge by an unambiguous name
+			return trustAllName.MatchString(name), false
 		}
 	}
 	return false, false
@@ -929,7 +997,7 @@ func (a *analyzer) certificatePolicySink(i int) {
 	if k := strings.LastIndexByte(typ, '.'); k >= 0 {
 		typ = typ[k+1:]
 	}
-	if a.acceptAllTypes[strings.ToLower(typ)] {
+	if a.acceptAllTypes[strings.ToLower(typ)] || trustAllName.MatchString(typ) {
 		a.reportCallback(s, e, a.guarded(s))
 	}
 }
@@ -952,7 +1020,7 @@ func (a *analyzer) lastChainIdent(k int) string {
 // collectPolicyTypes records classes whose CheckValidationResult returns
 // true on every path (ICertificatePolicy implementations that trust all).
 func (a *analyzer) collectPolicyTypes(into map[string]bool) {
-	for _, m := range a.meths["checkvalidationresult"] {
+	for _, m := range a.meths[a.key("CheckValidationResult")] {
 		ok := false
 		if m.exprBody {
 			ok = m.be == m.bs+1 && a.isIdent(m.bs, "true")

@@ -367,9 +367,11 @@ func (p *folder) ident() val {
 	a := p.a
 	start := p.i
 	segs := []string{strings.ToLower(a.t[p.i].Text)}
+	orig := a.t[p.i].Text
 	p.i++
 	for p.i+1 < p.end && a.t[p.i].Kind == TOp && (a.t[p.i].Text == "." || a.t[p.i].Text == "?.") && a.t[p.i+1].Kind == TIdent {
 		segs = append(segs, strings.ToLower(a.t[p.i+1].Text))
+		orig = a.t[p.i+1].Text
 		p.i += 2
 	}
 	// PS command tokens contain dots inside [] only; "New-Object X" is a command
@@ -466,7 +468,7 @@ func (p *folder) ident() val {
 			}
 			return v
 		}
-		return p.callHelper(last, args)
+		return p.callHelper(orig, args)
 	}
 	if a.lang == LangPS && len(segs) == 1 {
 		// a bare word in PowerShell is a command or an unquoted string argument
@@ -477,11 +479,11 @@ func (p *folder) ident() val {
 		return unknownVal
 	}
 	if len(segs) == 1 {
-		return p.resolve(last, start)
+		return p.resolve(orig, start)
 	}
 	// Consts.Tls12Protocol: resolve the last segment if declared in this file
-	if _, ok := a.decls[a.key(a.t[p.i-1].Text)]; ok {
-		return p.resolve(last, start)
+	if _, ok := a.decls[a.key(orig)]; ok {
+		return p.resolve(orig, start)
 	}
 	return unknownVal
 }

@@ -21,6 +21,7 @@ type analyzer struct {
 	depth int
 	// shared with embedded regions of the same file (PS + Add-Type C#)
 	acceptAllTypes map[string]bool
+	noRegExe       bool // reg.exe calls are left to the application model
 }
 
 type decl struct{ name, vs, ve int }
@@ -43,7 +44,14 @@ func newAnalyzer(f *source.File, lang Lang, start, end int, res *fileResult) *an
 
 func (a *analyzer) ci() bool { return a.lang == LangVB || a.lang == LangPS }
 
-func (a *analyzer) key(s string) string { return strings.ToLower(s) }
+// key normalises a name for lookups: VB and PowerShell names are
+// case-insensitive, C# and F# names are not.
+func (a *analyzer) key(s string) string {
+	if a.ci() {
+		return strings.ToLower(s)
+	}
+	return s
+}
 
 func (a *analyzer) tok(i int) Token {
 	if i < 0 || i >= len(a.t) {
@@ -441,7 +449,7 @@ func (a *analyzer) paramNames(s, e int) []string {
 	seenEq := false
 	flush := func() {
 		if last != "" {
-			out = append(out, strings.ToLower(last))
+			out = append(out, a.key(last))
 		}
 		last, seenEq = "", false
 	}

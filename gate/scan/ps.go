@@ -184,7 +184,7 @@ func (a *analyzer) psRegistry() {
 			a.psSetValue(i)
 		case low == "registry" && (a.tok(i+1).Kind == TIdent || a.tok(i+1).Kind == TString) && a.isOp(i+2, "{"):
 			a.psDSC(i)
-		case (low == "reg" || low == "reg.exe") && a.isIdent(i+1, "add"):
+		case (low == "reg" || low == "reg.exe") && a.isIdent(i+1, "add") && !a.noRegExe:
 			e := a.stmtEnd(i)
 			ParseRegAdd(a.f, a.t[i].Start, a.t[min(e, len(a.t))-1].End, a.f.Text[a.t[i].Start:a.t[min(e, len(a.t))-1].End], a.res)
 		}

@@ -241,7 +241,7 @@ func processFile(e entry, limit int64, buf *[]byte) fileOut {
 	if int64(len(raw)) > limit {
 		return note(rules.SkippedLarge, fmt.Sprintf("file skipped: over the %d-byte size limit", limit))
 	}
-	text, enc, err := source.Decode(raw)
+	text, enc, err := source.DecodeOwned(raw)
 	if errors.Is(err, source.ErrBinary) {
 		return note(rules.SkippedBinary, "file skipped: binary content")
 	}
@@ -252,11 +252,21 @@ func processFile(e entry, limit int64, buf *[]byte) fileOut {
 	res := analyzeFile(f, buf)
 	out := fileOut{file: f, res: res}
 	out.supps, out.ca = fileSuppressions(f, res, buf)
-	if codeKind(kind) && !hasRegFacts(res) && kind != source.Batch {
+	if dropText(kind) && !hasRegFacts(res) {
 		// the application model does not read code text: keep memory bounded
 		out.file = source.New(e.rel, kind, "", enc)
 	}
 	return out
+}
+
+// dropText reports whether the application model never reads a file kind's
+// text (so it can be released after the code analyzers ran).
+func dropText(k source.Kind) bool {
+	switch k {
+	case source.CSharp, source.VB, source.FSharp, source.Razor, source.PowerShell, source.YAML:
+		return true
+	}
+	return false
 }
 
 func hasRegFacts(r *fileResult) bool {
@@ -390,7 +400,12 @@ func levelFor(h hit, res *fileResult, model *project.Result) finding.Finding {
 	if len(hostNames) == 1 {
 		f.Application = hostNames[0]
 	}
+	additive := h.kind == hitAdditive
 	switch {
+	case f.Level == finding.Note && additive && h.ps && !res.psCore:
+		f.Message += "; under Windows PowerShell 5.1 (4.0 defaults) the OR keeps SSL 3.0 / TLS 1.0 enabled next to it"
+	case f.Level == finding.Note && additive:
+		f.Message += "; on the 4.6.2-or-earlier target the weak defaults stay enabled next to it"
 	case f.Level == finding.Note && h.ps && !res.psCore:
 		f.Message += "; the script host is Windows PowerShell 5.1 (4.0 defaults), where pinning is the documented workaround"
 	case f.Level == finding.Note:

@@ -302,22 +302,39 @@ func inconclusiveWhy(r *probe.Result) string {
 // decide sets Verdict and Reasons.
 func (d *Decision) decide() {
 	var failing, inconclusive []string
+	var pairs, endpoints, repo int
 	for _, f := range d.Findings {
 		if f.Suppressed() || f.Level < d.FailOn || f.Level == finding.None {
 			continue
 		}
 		failing = append(failing, f.String())
+		switch {
+		case strings.HasPrefix(f.RuleID, "TLS2"):
+			pairs++
+		case strings.HasPrefix(f.RuleID, "TLS1"):
+			endpoints++
+		default:
+			repo++
+		}
 	}
 	// Incompatible and policy pairs fail through their TLS2nn findings (level
 	// error, so at or above every --fail-on); a policy suppression of such a
 	// finding is the only way to accept a failing pair.
-	for _, t := range d.Inconclusive {
-		inconclusive = append(inconclusive, t)
-	}
+	inconclusive = append(inconclusive, d.Inconclusive...)
 	switch {
 	case len(failing) > 0:
 		d.Verdict = Fail
-		d.Reasons = append(d.Reasons, fmt.Sprintf("%d finding(s) at or above %s", len(failing), d.FailOn))
+		var parts []string
+		if pairs > 0 {
+			parts = append(parts, plural(pairs, "application × endpoint pair fails", "application × endpoint pairs fail"))
+		}
+		if endpoints > 0 {
+			parts = append(parts, plural(endpoints, "endpoint finding", "endpoint findings"))
+		}
+		if repo > 0 {
+			parts = append(parts, plural(repo, "repository finding", "repository findings"))
+		}
+		d.Reasons = append(d.Reasons, fmt.Sprintf("%s (at or above %s)", strings.Join(parts, ", "), d.FailOn))
 		d.Reasons = append(d.Reasons, dedupe(failing)...)
 		if len(inconclusive) > 0 {
 			d.Reasons = append(d.Reasons, "also inconclusive: "+strings.Join(dedupe(inconclusive), ", "))
@@ -327,8 +344,19 @@ func (d *Decision) decide() {
 		d.Reasons = append(d.Reasons, "nothing failed, but these could not be judged: "+strings.Join(dedupe(inconclusive), ", "))
 	default:
 		d.Verdict = Pass
-		d.Reasons = append(d.Reasons, fmt.Sprintf("no finding at or above %s, every pair compatible", d.FailOn))
+		msg := fmt.Sprintf("no finding at or above %s", d.FailOn)
+		if len(d.Pairs) > 0 {
+			msg += ", " + plural(len(d.Pairs), "pair compatible", "pairs compatible")
+		}
+		d.Reasons = append(d.Reasons, msg)
 	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 func dedupe(s []string) []string {
@@ -418,6 +446,12 @@ func side(p *policy.Policy, os string, o Offer, r *probe.Result) Side {
 	case o.Protocols == 0:
 		s.Verdict = Incompatible
 		s.Reason = "the application offers no protocol that SChannel allows in this registry state"
+		for i := len(o.Steps) - 1; i >= 0; i-- {
+			if t := o.Steps[i].Text; strings.Contains(t, "⇒") || strings.Contains(t, "SChannel") {
+				s.Reason += " (" + t + ")"
+				break
+			}
+		}
 		return s
 	case common == 0 && maybe != 0:
 		s.Verdict = Inconclusive
@@ -453,6 +487,17 @@ func side(p *policy.Policy, os string, o Offer, r *probe.Result) Side {
 			s.Reason = fmt.Sprintf("negotiates %s", neg)
 			if suite != "" {
 				s.Reason += " with " + suite
+			}
+			// The handshake works, but a validating client still rejects
+			// the certificate: say so next to the ✓ (the endpoint finding
+			// fails the gate).
+			if c := r.Certificate; c != nil {
+				switch {
+				case c.Expired || c.NotYetValid:
+					s.Reason += "; but the certificate is not valid now, so the application rejects it (TLS104)"
+				case !c.ChainValid:
+					s.Reason += "; but the certificate chain does not verify, so the application rejects it (TLS103)"
+				}
 			}
 		}
 	}

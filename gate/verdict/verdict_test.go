@@ -474,3 +474,13 @@ func TestTLS13OnlyEndpoint(t *testing.T) {
 		}
 	}
 }
+
+func TestCompatibleButUntrusted(t *testing.T) {
+	r := endpoint("e.test:443", finding.TLS12)
+	r.Certificate.ChainValid = false
+	d := run(t, "tls12", []finding.Application{app48}, r)
+	pr := d.Pairs[0]
+	if pr.Verdict != Compatible || !strings.Contains(pr.Reason, "TLS103") || d.Verdict != Fail {
+		t.Errorf("pair %s (%s), verdict %s", pr.Verdict, pr.Reason, d.Verdict)
+	}
+}

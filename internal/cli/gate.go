@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"crypto/x509"
 	"fmt"
 	"io"
 	"os"
@@ -198,8 +199,12 @@ func planGate(env *Env, o *gateOptions) (*gatePlan, error) {
 		plan.failOn = lvl
 	}
 	if o.CAFile != "" {
-		if _, err := os.Stat(env.Abs(o.CAFile)); err != nil {
+		pem, err := os.ReadFile(env.Abs(o.CAFile))
+		if err != nil {
 			return nil, Usagef("--ca-file: %v", err)
+		}
+		if !x509.NewCertPool().AppendCertsFromPEM(pem) {
+			return nil, Usagef("--ca-file %q: no PEM certificate in it", o.CAFile)
 		}
 		o.CAFile = env.Abs(o.CAFile)
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -86,7 +87,46 @@ func gateNormalise(s string, ports map[string]string) string {
 	s = gateReDate.ReplaceAllString(s, `$1: "DATE"`)
 	s = gateReDays.ReplaceAllString(s, `"days_to_expiry": 89`)
 	s = gateReDaysTxt.ReplaceAllString(s, `89 days left`)
-	return s
+	// The server's suite preference depends on the CPU (crypto/tls prefers
+	// ChaCha20 without AES hardware): sort the enumerated suites and hide
+	// the suite the server chose from the probe's full offer.
+	s = gateReChosen.ReplaceAllString(s, `$1"SERVER_CHOICE"`)
+	return gateSortSuites(s)
+}
+
+var gateReChosen = regexp.MustCompile(`("reason": "[^"]*",\n\s+"suite": )"[A-Z0-9_]+"`)
+
+// gateSortSuites sorts the lines of every list inside a "suites" object.
+func gateSortSuites(s string) string {
+	lines := strings.Split(s, "\n")
+	in := false
+	for i := 0; i < len(lines); i++ {
+		t := strings.TrimSpace(lines[i])
+		switch {
+		case strings.HasPrefix(t, `"suites": {`):
+			in = true
+		case in && strings.HasSuffix(t, "["):
+			j := i + 1
+			for j < len(lines) && !strings.HasPrefix(strings.TrimSpace(lines[j]), "]") {
+				j++
+			}
+			items := make([]string, 0, j-i-1)
+			for _, l := range lines[i+1 : j] {
+				items = append(items, strings.TrimSuffix(l, ","))
+			}
+			sort.Strings(items)
+			for k := range items {
+				if k < len(items)-1 {
+					items[k] += ","
+				}
+				lines[i+1+k] = items[k]
+			}
+			i = j
+		case in && strings.HasPrefix(t, "}"):
+			in = false
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 func gateGolden(t *testing.T, name, got string) {
@@ -314,6 +354,8 @@ func TestGateUsageErrors(t *testing.T) {
 		{"missing path", []string{"gate", filepath.Join(dir, "nope")}, "cannot read PATH"},
 		{"missing ca file", []string{"gate", dir, "--ca-file", filepath.Join(dir, "nope.pem")}, "--ca-file"},
 		{"two paths", []string{"gate", dir, dir}, "at most one PATH"},
+		{"ca file without certificates", []string{"gate", dir, "--ca-file", bad}, "no PEM certificate"},
+		{"bad timeout", []string{"gate", dir, "--timeout", "0s"}, "--timeout"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -565,5 +607,39 @@ func TestGateShard(t *testing.T) {
 		if n != 1 {
 			t.Errorf("%s probed by %d shards", target, n)
 		}
+	}
+}
+
+// TestGateRepoPolicyWindows7: .tlsgate.yml at the root is read; on a
+// Windows 7 host a 4.8 application's SystemDefault is TLS 1.0 only, and the
+// package (which enables the TLS 1.2 client) is the one fix that works.
+func TestGateRepoPolicyWindows7(t *testing.T) {
+	pki := testsrv.NewPKI(t)
+	srv := gateTLSServer(t, pki, tls.VersionTLS12, tls.VersionTLS12)
+	dir := gateCopy(t, "net48-app")
+	if err := os.WriteFile(filepath.Join(dir, ".tlsgate.yml"), []byte("client:\n  os: win7\n  dotnet: \"4.8\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "report.md")
+	code, _, stderr := gateRun(t, "gate", dir, "--endpoint", srv.Addr, "--ca-file", pki.CAFile, "--format", "markdown", "--output", out)
+	if code != ExitFail {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	md, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Windows 7 / Server 2008 R2", "| InvoiceSync | `" + srv.Addr + "` | ✗ no protocol in common", "✓ **package**", "--os win7"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("report lacks %q:\n%s", want, md)
+		}
+	}
+	_, js, _ := gateRun(t, "gate", dir, "--endpoint", srv.Addr, "--ca-file", pki.CAFile, "--format", "json")
+	p := gatePairOf(t, gateDecision(t, js), "InvoiceSync")
+	if len(p.Fixes) == 0 || p.Fixes[0].Kind != "package" || !p.Fixes[0].Sufficient || !strings.Contains(p.Fixes[0].Command, ".tlsgate.yml") {
+		t.Errorf("fixes %+v", p.Fixes)
+	}
+	if p.WithPackage.Verdict != verdict.Compatible {
+		t.Errorf("with package %s (%s)", p.WithPackage.Verdict, p.WithPackage.Reason)
 	}
 }

@@ -179,6 +179,15 @@ func runServe(ctx context.Context, env *Env, o *serveOptions) int {
 func environmentJudge(pol *policy.Policy, env *Env, o *serveOptions) github.Judge {
 	return func(ctx context.Context, name string) (github.Decision, error) {
 		raw, ok := pol.Environments[name]
+		if !ok {
+			// GitHub environment names are case-insensitive.
+			for k, v := range pol.Environments {
+				if strings.EqualFold(k, name) {
+					raw, ok = v, true
+					break
+				}
+			}
+		}
 		if !ok || len(raw) == 0 {
 			return github.Decision{Comment: fmt.Sprintf("tlsgate: the policy %s lists no endpoints for environment %q, so nothing could be checked", pol.Name, name)}, nil
 		}

@@ -136,6 +136,7 @@ func TestServeReviewsDeployments(t *testing.T) {
 	}
 	cases := []struct{ env, state, comment string }{
 		{"production", "approved", "tlsgate pass"},
+		{"Production", "approved", "tlsgate pass"},
 		{"legacy", "rejected", "tlsgate fail"},
 		{"nowhere", "rejected", `lists no endpoints for environment "nowhere"`},
 	}

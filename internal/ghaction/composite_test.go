@@ -483,3 +483,57 @@ func closedPort(t *testing.T) string {
 	srv.Close()
 	return addr
 }
+
+// TestCompositeActionShardsAndMerge runs the action for both shards of a
+// two-shard matrix, then in merge mode on their files, as the sharded
+// workflow in docs/action.md does.
+func TestCompositeActionShardsAndMerge(t *testing.T) {
+	needExamples(t, "net48-app")
+	tlsURL, ca := tls12Server(t)
+	buildOnce.Lock()
+	defer buildOnce.Unlock()
+	shards := t.TempDir()
+	endpoints := tlsURL + "\n" + closedPort(t) + "\n" + closedPort(t) + "\n"
+	for _, shard := range []string{"1/2", "2/2"} {
+		c := newCompositeRun(t, map[string]string{"path": "examples/net48-app", "endpoints": endpoints, "ca-file": ca,
+			"shard": shard, "comment": "false"})
+		code, out := c.run()
+		if code != 0 && code != 3 {
+			t.Fatalf("shard %s: exit %d\n%s", shard, code, c.stdout.String())
+		}
+		for _, k := range []string{"json", "sarif-file"} {
+			b, err := os.ReadFile(out[k])
+			if err != nil {
+				t.Fatalf("shard %s output %s: %v", shard, k, err)
+			}
+			os.WriteFile(filepath.Join(shards, filepath.Base(out[k])), b, 0o644)
+		}
+	}
+	c := newCompositeRun(t, map[string]string{"merge": "\n  " + shards + "/*.json\n" + shards + "/*.sarif\n", "comment": "false"})
+	code, out := c.run()
+	if code != 3 || out["verdict"] != "inconclusive" {
+		t.Fatalf("merge: exit %d verdict %q, want 3 inconclusive (two closed ports)\n%s", code, out["verdict"], c.stdout.String())
+	}
+	var doc struct {
+		Runs []struct {
+			AutomationDetails struct{ ID string }
+		}
+	}
+	b, err := os.ReadFile(out["sarif-file"])
+	if err != nil || json.Unmarshal(b, &doc) != nil || len(doc.Runs) != 1 || doc.Runs[0].AutomationDetails.ID != MergedCategory {
+		t.Errorf("merged SARIF %q: %v %+v", out["sarif-file"], err, doc)
+	}
+	var rep Report
+	b, _ = os.ReadFile(out["json"])
+	if err := json.Unmarshal(b, &rep); err != nil || len(rep.Endpoints) != 3 || len(rep.Pairs) != 3 {
+		t.Errorf("merged report: %v, %d endpoints, %d pairs", err, len(rep.Endpoints), len(rep.Pairs))
+	}
+	if !strings.Contains(c.summary, "3 endpoints") {
+		t.Errorf("summary:\n%s", c.summary)
+	}
+	// No files matched: a usage error.
+	c = newCompositeRun(t, map[string]string{"merge": shards + "/nothing-*.json"})
+	if code, _ := c.run(); code != 2 {
+		t.Errorf("merge of nothing: exit %d, want 2", code)
+	}
+}

@@ -250,6 +250,11 @@ func (s *Session) Publish(ctx context.Context, report any, po PublishOptions) (r
 	}
 
 	res.Annotated, res.Omitted = s.annotate(r, prefix)
+	// The verdict reaches the job even if a file below cannot be written.
+	s.a.AddStepSummary(Summary(r, SummaryOptions{Policy: po.Policy, Omitted: res.Omitted, Shard: po.Shard, MaxFindings: 10}))
+	s.a.SetOutput("verdict", r.V())
+	s.a.SetOutput("findings", strconv.Itoa(res.Counts.Findings))
+	s.a.SetOutput("errors", strconv.Itoa(res.Counts.Errors))
 
 	dir := s.tempDir()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -266,7 +271,7 @@ func (s *Session) Publish(ctx context.Context, report any, po PublishOptions) (r
 		return res, fmt.Errorf("write report: %w", err)
 	}
 	if po.Shard != "" {
-		r.Shard = po.Shard
+		r.Shard = fmt.Sprintf("%d/%d", k, n)
 	}
 	r.Root = prefix
 	js, err := json.MarshalIndent(r, "", "  ")
@@ -304,12 +309,6 @@ func (s *Session) Publish(ctx context.Context, report any, po PublishOptions) (r
 		}
 	}
 
-	summary := Summary(r, SummaryOptions{Policy: po.Policy, Omitted: res.Omitted, Shard: po.Shard, MaxFindings: 10})
-	s.a.AddStepSummary(summary)
-
-	s.a.SetOutput("verdict", r.V())
-	s.a.SetOutput("findings", strconv.Itoa(res.Counts.Findings))
-	s.a.SetOutput("errors", strconv.Itoa(res.Counts.Errors))
 	s.a.SetOutput("sarif-file", oneLine(res.SARIFFile))
 	s.a.SetOutput("report", oneLine(res.ReportFile))
 	s.a.SetOutput("json", oneLine(res.JSONFile))

@@ -545,3 +545,22 @@ func TestCommentOnPushNeedsNoToken(t *testing.T) {
 		t.Errorf("err %v", err)
 	}
 }
+
+func TestUnwritableSARIFStillSetsVerdict(t *testing.T) {
+	t.Parallel()
+	r := newRunner(t)
+	blocker := filepath.Join(r.workspace, "blocker")
+	os.WriteFile(blocker, []byte("x"), 0o644)
+	r.env["INPUT_SARIF_FILE"] = "blocker/out.sarif" // a file where a folder should be
+	s, err := Start(r.opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Publish(context.Background(), report(errAt("a.cs", 1, "TLS001", "x")), PublishOptions{Root: "app", SARIF: []byte(`{"runs":[]}`)})
+	if err == nil {
+		t.Fatal("no error for an unwritable SARIF path")
+	}
+	if out := r.outputs(t); out["verdict"] != "fail" || out["errors"] != "1" {
+		t.Errorf("outputs %v", out)
+	}
+}

@@ -77,6 +77,9 @@ func Merge(reports []*Report) (*Report, error) {
 			}
 		}
 		for _, s := range r.Reasons {
+			if r.Shard != "" {
+				s = "shard " + r.Shard + ": " + s
+			}
 			if !reasons[s] {
 				reasons[s] = true
 				out.Reasons = append(out.Reasons, s)
@@ -128,6 +131,7 @@ func CheckShards(labels []string) error {
 		if err != nil {
 			return err
 		}
+		l = fmt.Sprintf("%d/%d", k, m)
 		if n != 0 && m != n {
 			return fmt.Errorf("shard %s does not belong to a run of %d shards", l, n)
 		}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"path"
 	"strings"
+
+	"github.com/tlsgate/tlsgate/gate/probe"
 )
 
 // ShardCategory is the SARIF runAutomationDetails.id of one shard's run,
@@ -17,13 +19,9 @@ func ShardCategory(k, n int) string { return fmt.Sprintf("tlsgate/shard-%d-of-%d
 // MergedCategory is the automation id of a merged SARIF document.
 const MergedCategory = "tlsgate/merged/"
 
-// ParseShard parses "K/N" (1 ≤ K ≤ N).
-func ParseShard(s string) (k, n int, err error) {
-	if _, err := fmt.Sscanf(s, "%d/%d", &k, &n); err != nil || fmt.Sprintf("%d/%d", k, n) != s || n < 1 || k < 1 || k > n {
-		return 0, 0, fmt.Errorf("bad shard %q (want K/N with 1 ≤ K ≤ N)", s)
-	}
-	return k, n, nil
-}
+// ParseShard parses "K/N" (1 ≤ K ≤ N) exactly as `--shard` does
+// (probe.ParseShard), so a shard the gate accepted is never refused here.
+func ParseShard(s string) (k, n int, err error) { return probe.ParseShard(s) }
 
 type sarifDoc = map[string]any
 

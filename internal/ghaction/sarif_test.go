@@ -91,12 +91,12 @@ func TestMergeSARIF(t *testing.T) {
 
 func TestParseShard(t *testing.T) {
 	t.Parallel()
-	for _, ok := range []string{"1/1", "2/3", "10/10"} {
+	for _, ok := range []string{"1/1", "2/3", "10/10", "01/2", " 1/2 "} {
 		if _, _, err := ParseShard(ok); err != nil {
 			t.Errorf("%q: %v", ok, err)
 		}
 	}
-	for _, bad := range []string{"", "0/2", "3/2", "1/0", "a/b", "1/2/3", "01/2", "1/2 "} {
+	for _, bad := range []string{"", "0/2", "3/2", "1/0", "a/b", "1/2/3", "-1/2", "1"} {
 		if _, _, err := ParseShard(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}

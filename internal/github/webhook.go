@@ -164,11 +164,15 @@ type Webhook struct {
 	Log        *slog.Logger
 	// Timeout bounds one judgment and review (0 = 5 minutes).
 	Timeout time.Duration
+	// MaxInFlight caps concurrent judgments (0 = 16); more get 503 and
+	// can be redelivered.
+	MaxInFlight int
 
-	once sync.Once
-	ctx  context.Context
-	wg   sync.WaitGroup
-	seen *deliveries
+	once  sync.Once
+	slots chan struct{}
+	ctx   context.Context
+	wg    sync.WaitGroup
+	seen  *deliveries
 }
 
 // Start sets the context background work runs under; cancelling it stops
@@ -183,6 +187,10 @@ func (w *Webhook) Start(ctx context.Context) {
 		if w.MaxBody <= 0 {
 			w.MaxBody = 1 << 20
 		}
+		if w.MaxInFlight <= 0 {
+			w.MaxInFlight = 16
+		}
+		w.slots = make(chan struct{}, w.MaxInFlight)
 	})
 }
 
@@ -296,9 +304,18 @@ func (w *Webhook) serveWebhook(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	installation := ev.GetInstallation().GetID()
+	select {
+	case w.slots <- struct{}{}:
+	default:
+		w.seen.remove(delivery)
+		log.Warn("busy: too many judgments in flight", "limit", w.MaxInFlight)
+		reply(rw, http.StatusServiceUnavailable, "busy")
+		return
+	}
 	w.wg.Add(1)
 	go func() {
 		defer w.wg.Done()
+		defer func() { <-w.slots }()
 		if err := w.handle(installation, envName, callback, log); err != nil {
 			// Let a redelivery retry.
 			w.seen.remove(delivery)

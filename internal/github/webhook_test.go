@@ -350,3 +350,30 @@ func TestDeliveriesBounded(t *testing.T) {
 		t.Error("eviction order wrong")
 	}
 }
+
+func TestWebhookBusy(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	e := newHook(t, static)
+	e.hook.Judge = func(ctx context.Context, env string) (Decision, error) {
+		<-release
+		return Decision{Approved: true}, nil
+	}
+	e.hook.MaxInFlight = 1
+	e.hook.slots = make(chan struct{}, 1)
+	body := e.payload("requested")
+	if code, _ := e.post(t, "deployment_protection_rule", "b-1", body, sign(body)); code != 202 {
+		t.Fatal(code)
+	}
+	if code, msg := e.post(t, "deployment_protection_rule", "b-2", body, sign(body)); code != 503 {
+		t.Errorf("second judgment: %d %s, want 503", code, msg)
+	}
+	close(release)
+	<-e.api.got
+	e.hook.Wait()
+	// The refused delivery can be redelivered.
+	if code, _ := e.post(t, "deployment_protection_rule", "b-2", body, sign(body)); code != 202 {
+		t.Errorf("redelivery after busy: %d", code)
+	}
+	<-e.api.got
+}

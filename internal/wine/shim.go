@@ -113,6 +113,12 @@ func NewGoPrefix(ctx context.Context, dir string) (*GoPrefix, error) {
 	if _, _, _, err := p.exec(ctx, "wineserver", "-w"); err != nil {
 		return nil, fmt.Errorf("wineserver -w: %v", err)
 	}
+	// Keep one wineserver (and Wine's services) running for the prefix's
+	// lifetime: otherwise every wine command starts them again, about 2 s
+	// each. Close stops it.
+	if _, _, code, err := p.exec(ctx, "wineserver", "-p"); err != nil || code != 0 {
+		return nil, fmt.Errorf("wineserver -p: exit %d: %v", code, err)
+	}
 	shimDir := filepath.Join(filepath.Dir(dir), "shim")
 	if err := os.MkdirAll(shimDir, 0o755); err != nil {
 		return nil, err
@@ -144,19 +150,35 @@ func cleanEnv(env []string) []string {
 func (p *GoPrefix) Env() []string { return append([]string(nil), p.env...) }
 
 func (p *GoPrefix) exec(ctx context.Context, name string, args ...string) (stdout, stderr []byte, code int, err error) {
+	// Output goes through files, not pipes: Wine's background processes
+	// (wineserver, services.exe) inherit the handles and would keep a pipe
+	// open long after the command itself has exited.
+	o, err := os.CreateTemp("", "wine-out-")
+	if err != nil {
+		return nil, nil, -1, err
+	}
+	defer os.Remove(o.Name())
+	defer o.Close()
+	e, err := os.CreateTemp("", "wine-err-")
+	if err != nil {
+		return nil, nil, -1, err
+	}
+	defer os.Remove(e.Name())
+	defer e.Close()
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Env = p.env
-	var o, e bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &o, &e
-	err = cmd.Run()
+	cmd.Stdout, cmd.Stderr = o, e
+	runErr := cmd.Run()
+	stdout, _ = os.ReadFile(o.Name())
+	stderr, _ = os.ReadFile(e.Name())
 	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		return o.Bytes(), e.Bytes(), ee.ExitCode(), nil
+	if errors.As(runErr, &ee) {
+		return stdout, stderr, ee.ExitCode(), nil
 	}
-	if err != nil {
-		return o.Bytes(), e.Bytes(), -1, err
+	if runErr != nil {
+		return stdout, stderr, -1, runErr
 	}
-	return o.Bytes(), e.Bytes(), 0, nil
+	return stdout, stderr, 0, nil
 }
 
 // Wine runs `wine args...` in the prefix. code is the Unix exit status

@@ -61,8 +61,6 @@ func (a *analysis) run(ctx context.Context) {
 			a.doc(f)
 		case source.Native:
 			a.nativeFile(f)
-		case source.CSharp:
-			a.csharpPInvoke(f)
 		case source.Reg:
 			a.regFile(f)
 		case source.Batch:

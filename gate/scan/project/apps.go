@@ -16,6 +16,7 @@ import (
 // finding.Application.
 type appMeta struct {
 	proj      *project
+	dir       string // the application's directory (project or web site root)
 	script    string
 	declared  tfm
 	hasTarget bool
@@ -106,6 +107,7 @@ func (a *analysis) buildApps() {
 			queue = append(queue, a.projectRefs(q)...)
 		}
 	}
+	a.websiteApps()
 	a.scriptApps()
 	a.hostCache = nil // script host rules were added
 	a.attachFacts()
@@ -117,7 +119,7 @@ func (a *analysis) buildApps() {
 
 // projectApp adds the application a project builds, or records a library.
 func (a *analysis) projectApp(p *project, libs map[*project]bool) {
-	m := &appMeta{proj: p, test: isTestProject(p, a)}
+	m := &appMeta{proj: p, dir: p.dir, test: isTestProject(p, a)}
 	app := finding.Application{Name: p.name, ProjectFile: p.file.Path}
 	if an, _ := a.get(p, "AssemblyName"); an != "" && !strings.Contains(an, "$(") {
 		app.Name = an
@@ -333,7 +335,7 @@ func (a *analysis) httpRuntime(m *appMeta, cfg *source.File, declared tfm, step 
 		if cfg == nil {
 			m.httpState = "missing"
 			m.decidedBy = "httpRuntime"
-			step(finding.Location{Path: path.Join(m.proj.dir, "Web.config")}, "no Web.config: ASP.NET runs with 4.0 quirks")
+			step(finding.Location{Path: path.Join(m.dir, "Web.config")}, "no Web.config: ASP.NET runs with 4.0 quirks")
 			return "4.0"
 		}
 		return declared.Label
@@ -578,8 +580,8 @@ func (a *analysis) registryFor(i int) []regWrite {
 		a.regOwner = make([]string, len(a.regWrites))
 		dirs := map[string]bool{}
 		for j := range a.apps {
-			if m := a.appMeta[j]; m.proj != nil {
-				dirs[m.proj.dir] = true
+			if m := a.appMeta[j]; m.dir != "" {
+				dirs[m.dir] = true
 			}
 		}
 		for w, rw := range a.regWrites {
@@ -596,8 +598,8 @@ func (a *analysis) registryFor(i int) []regWrite {
 		}
 	}
 	mine := ""
-	if m := a.appMeta[i]; m.proj != nil {
-		mine = m.proj.dir
+	if m := a.appMeta[i]; m.dir != "" {
+		mine = m.dir
 	}
 	var out []regWrite
 	for w, rw := range a.regWrites {
@@ -615,7 +617,7 @@ func (a *analysis) finishApp(i int) {
 	st, used := repoState(a.registryFor(i))
 	app.Registry = used
 	fillOffered(app, a.in.Host, st)
-	if m.proj == nil || (app.Runtime != "netfx" && app.Runtime != "clr2") {
+	if m.script != "" || (app.Runtime != "netfx" && app.Runtime != "clr2") {
 		return
 	}
 	a.judgeTarget(i, st)
@@ -759,13 +761,16 @@ func (a *analysis) judgeTarget(i int, st RegistryState) {
 			id = "TLS010"
 		}
 	case strong:
-		return // strong crypto on (switch or registry): Tls, Tls11, Tls12 — compensated
+		// Partial compensation: strong crypto on (switch or registry) but
+		// the OS default still off ⇒ the fixed 4.6-style list.
+		lvl = finding.Warning
+		msg = fmt.Sprintf("%s: %s, compensated only by strong crypto (the OS default stays off) ⇒ a fixed protocol list; on %s it offers %s and OS-level deprecation of TLS 1.0/1.1 does not apply (%s)", app.Name, why, hostName, listOf(offered), regNote)
 	default:
 		cp := app.CodeProtocols
 		partial := cp != nil && (cp.SystemDefault || finding.SetOf(cp.Protocols...)&finding.SetOf(finding.TLS12, finding.TLS13) != 0)
 		if partial {
 			lvl = finding.Warning
-			msg = fmt.Sprintf("%s: %s ⇒ strong crypto off; only code that sets protocols explicitly (%s) gets TLS 1.2 — every other connection and SslStream default offers %s on %s (%s)", app.Name, why, cp.Location, listOf(offered&^finding.SetOf(finding.TLS12, finding.TLS13)|(spmWeakDefault&osFor(normHost(host).OS).Usable)), hostName, regNote)
+			msg = fmt.Sprintf("%s: %s ⇒ strong crypto off; only code that sets protocols explicitly (%s) gets TLS 1.2 — every other connection and SslStream default offers %s on %s (%s)", app.Name, why, cp.Location, listOf(spmWeakDefault&osFor(normHost(host).OS).Usable), hostName, regNote)
 		} else {
 			lvl = finding.Error
 			msg = fmt.Sprintf("%s: %s ⇒ default Ssl3, Tls with strong crypto off: on %s the application offers %s only (%s)", app.Name, why, hostName, listOf(offered), regNote)
@@ -784,15 +789,20 @@ func (a *analysis) libraryNotes(libs map[*project]bool) {
 	}
 	sort.Slice(ps, func(i, j int) bool { return ps[i].file.Path < ps[j].file.Path })
 	for _, p := range ps {
-		v, n := a.get(p, "TargetFrameworkVersion")
-		if v == "" {
-			v, n = a.get(p, "TargetFramework")
+		var t tfm
+		var n *node
+		for _, name := range []string{"TargetFrameworkVersion", "TargetFramework", "TargetFrameworks"} {
+			v, nn := a.get(p, name)
+			for _, part := range strings.Split(v, ";") {
+				if x, ok := parseTFM(part); ok && (x.Runtime == "netfx" || x.Runtime == "clr2") && (t.Runtime == "" || x.Version < t.Version) {
+					t, n = x, nn
+				}
+			}
+			if n != nil {
+				break
+			}
 		}
-		if n == nil {
-			continue
-		}
-		t, ok := parseTFM(v)
-		if !ok || (t.Runtime != "netfx" && t.Runtime != "clr2") || (t.Runtime == "netfx" && t.Version > 40502) {
+		if n == nil || (t.Runtime == "netfx" && t.Version > 40502) {
 			continue
 		}
 		kind := "class library"
@@ -800,5 +810,90 @@ func (a *analysis) libraryNotes(libs map[*project]bool) {
 			kind = "test project"
 		}
 		a.report("TLS009", finding.Note, n.File, n.loc(), n.snippet(), fmt.Sprintf("%s %s targets .NET Framework %s: the hosting application's effective target decides its TLS defaults", kind, p.name, t.Label))
+	}
+}
+
+// websiteApps adds ASP.NET Web Site projects: a Web.config with
+// <system.web><compilation targetFramework> in a directory that no project
+// file covers (the web site has no .csproj; the folder is the application).
+func (a *analysis) websiteApps() {
+	projDirs := map[string]bool{}
+	for _, p := range a.projects {
+		projDirs[p.dir] = true
+	}
+	covered := func(d string) bool {
+		for ; ; d = dirOf(d) {
+			if projDirs[d] {
+				return true
+			}
+			if d == "." || d == "/" || d == "" {
+				return false
+			}
+		}
+	}
+	var cfgs []*source.File
+	for _, f := range a.in.Files {
+		if f != nil && f.Kind == source.Config && strings.EqualFold(path.Base(f.Path), "web.config") && !covered(dirOf(f.Path)) {
+			cfgs = append(cfgs, f)
+		}
+	}
+	sort.Slice(cfgs, func(i, j int) bool {
+		di, dj := dirDepth(dirOf(cfgs[i].Path)), dirDepth(dirOf(cfgs[j].Path))
+		if di != dj {
+			return di < dj // the site root before its Views/Web.config
+		}
+		return cfgs[i].Path < cfgs[j].Path
+	})
+	roots := map[string]bool{}
+	for _, f := range cfgs {
+		d := a.doc(f)
+		if d.Root == nil || !strings.EqualFold(d.Root.Name, "configuration") {
+			continue
+		}
+		comp := d.Root.path("system.web", "compilation")
+		at, ok := comp.attr("targetFramework")
+		if !ok {
+			continue
+		}
+		t, ok := parseTFM("v" + strings.TrimPrefix(strings.TrimSpace(at.Value), "v"))
+		if !ok || t.Runtime != "netfx" {
+			continue
+		}
+		dir := dirOf(f.Path)
+		nested := false
+		for r := range roots {
+			if r == "." || strings.HasPrefix(dir, r+"/") {
+				nested = true // Views/Web.config of a site found above
+			}
+		}
+		if nested {
+			continue
+		}
+		roots[dir] = true
+		name := path.Base(dir)
+		if dir == "." {
+			name = "WebSite"
+		}
+		m := &appMeta{dir: dir, web: true, hasTarget: true, declared: t, cfgRoot: d.Root}
+		app := finding.Application{Name: name, ProjectFile: f.Path, Kind: "web", Runtime: "netfx", DeclaredTarget: t.Label, Configs: []string{f.Path}}
+		var steps []finding.Step
+		step := func(l finding.Location, format string, args ...any) {
+			steps = append(steps, finding.Step{Location: l, Text: fmt.Sprintf(format, args...)})
+		}
+		step(at.loc(nil), "ASP.NET web site (no project file): <compilation targetFramework=%q> is the declared target", at.Value)
+		if strings.EqualFold(path.Base(dir), "Views") || strings.Contains("/"+dir+"/", "/Areas/") {
+			continue // MVC view folders are never application roots
+		}
+		m.decidedBy = "project"
+		m.decideLoc, m.decideSnip, m.decideFile = at.loc(nil), comp.snippet(), f
+		eff := t.Label
+		if t.Version >= 40500 {
+			eff = a.httpRuntime(m, f, t, step)
+		}
+		app.EffectiveTarget = eff
+		app.Evidence = steps
+		a.apps = append(a.apps, app)
+		a.appMeta = append(a.appMeta, m)
+		a.hostRules = append(a.hostRules, hostRule{app: len(a.apps) - 1, dir: dir, glob: true, items: map[string]bool{}, excl: map[string]struct{}{}})
 	}
 }

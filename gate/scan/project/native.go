@@ -140,71 +140,7 @@ type cfile struct {
 	varRes map[string]*regexp.Regexp
 }
 
-var (
-	defineRe = regexp.MustCompile(`(?m)^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+([^\n]*)$`)
-	// C# P/Invoke declarations keep the constants as const fields.
-	csConstRe = regexp.MustCompile(`\bconst\s+(?:u?int|u?long|uint32|int32|UInt32|Int32)\s+([A-Za-z_]\w*)\s*=\s*([^;\n]+);`)
-)
-
-// csharpPInvoke runs the WinHTTP rules (TLS015, TLS017) on C# code that
-// calls WinHttpSetOption through P/Invoke.
-func (a *analysis) csharpPInvoke(f *source.File) {
-	if !strings.Contains(f.Text, "WinHttpSetOption") || !strings.Contains(f.Text, "DllImport") && !strings.Contains(f.Text, "LibraryImport") {
-		return
-	}
-	c := &cfile{f: f, code: maskCSharp(f.Text), macros: map[string]string{}}
-	for _, m := range csConstRe.FindAllStringSubmatch(c.code, maxMatches) {
-		if _, ok := nativeConsts[m[1]]; !ok {
-			c.macros[m[1]] = strings.TrimSpace(m[2])
-		}
-	}
-	a.winhttpCalls(c)
-}
-
-// maskCSharp is maskC plus C# verbatim strings (@"…" with "" escapes), and
-// it drops `ref` / `out` argument modifiers so &-free P/Invoke calls fold.
-func maskCSharp(s string) string {
-	b := []byte(s)
-	for i := 0; i+1 < len(b); i++ {
-		if b[i] == '@' && b[i+1] == '"' {
-			b[i] = ' '
-			j := i + 1
-			b[j] = ' '
-			j++
-			for j < len(b) {
-				if b[j] == '"' {
-					if j+1 < len(b) && b[j+1] == '"' {
-						b[j], b[j+1] = ' ', ' '
-						j += 2
-						continue
-					}
-					b[j] = ' '
-					break
-				}
-				if b[j] != '\n' {
-					b[j] = ' '
-				}
-				j++
-			}
-			i = j
-		}
-	}
-	out := []byte(maskC(string(b)))
-	for _, kw := range []string{"ref ", "out "} {
-		for i := 0; ; {
-			k := strings.Index(string(out[i:]), kw)
-			if k < 0 {
-				break
-			}
-			k += i
-			if k == 0 || !isAlnum(out[k-1]) {
-				copy(out[k:], "   ")
-			}
-			i = k + len(kw)
-		}
-	}
-	return string(out)
-}
+var defineRe = regexp.MustCompile(`(?m)^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+([^\n]*)$`)
 
 func (a *analysis) nativeFile(f *source.File) {
 	if !strings.Contains(f.Text, "WinHttpSetOption") && !strings.Contains(f.Text, "grbit") &&
@@ -324,7 +260,7 @@ func (p *cparser) add() (uint64, bool) {
 	return v, ok
 }
 
-var castTypes = map[string]bool{"uint": true, "IntPtr": true, "DWORD": true, "ULONG": true, "UINT": true, "unsigned": true, "int": true, "long": true, "uint32_t": true, "DWORD_PTR": true, "ULONG_PTR": true}
+var castTypes = map[string]bool{"DWORD": true, "ULONG": true, "UINT": true, "unsigned": true, "int": true, "long": true, "uint32_t": true, "DWORD_PTR": true, "ULONG_PTR": true}
 
 func (p *cparser) unary() (uint64, bool) {
 	p.skip()

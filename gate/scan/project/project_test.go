@@ -331,3 +331,58 @@ func TestEvidenceNotDuplicated(t *testing.T) {
 		seen[s.Text] = true
 	}
 }
+
+func TestLegacyTargetSeverities(t *testing.T) {
+	proj := `<Project xmlns="http://schemas.microsoft.com/developer/msbuild/2003"><PropertyGroup><OutputType>Exe</OutputType><TargetFrameworkVersion>v4.5</TargetFrameworkVersion></PropertyGroup><ItemGroup><Compile Include="P.cs" /></ItemGroup></Project>`
+	files := map[string]string{"A.csproj": proj, "P.cs": "x"}
+	at := finding.Location{Path: "P.cs", StartLine: 1}
+	cases := []struct {
+		name string
+		fact *source.Fact
+		want finding.Severity
+	}{
+		{"no compensation", nil, finding.Error},
+		{"code pins Tls12", &source.Fact{Kind: source.ProtocolAssign, Protocols: finding.SetOf(finding.TLS12), Location: at}, finding.Warning},
+		{"code ORs Tls12", &source.Fact{Kind: source.ProtocolAssign, Protocols: finding.SetOf(finding.TLS12), Additive: true, Location: at}, finding.Warning},
+		{"code pins Ssl3|Tls", &source.Fact{Kind: source.ProtocolAssign, Protocols: finding.SetOf(finding.SSL30, finding.TLS10), Location: at}, finding.Error},
+		{"code SetSwitch OS default", &source.Fact{Kind: source.SwitchSet, Switch: swSysDefault, SwitchValue: false, Location: at}, finding.None},
+		{"code SetSwitch strong only", &source.Fact{Kind: source.SwitchSet, Switch: swStrong, SwitchValue: false, Location: at}, finding.Warning},
+		{"unresolved value ignored", &source.Fact{Kind: source.ProtocolAssign, Unresolved: true, Location: at}, finding.Error},
+	}
+	for _, c := range cases {
+		var facts []source.Fact
+		if c.fact != nil {
+			facts = append(facts, *c.fact)
+		}
+		r := analyzeMap(files, facts...)
+		got := finding.None
+		for _, f := range r.Findings {
+			if f.RuleID == "TLS009" {
+				got = f.Level
+			}
+		}
+		if got != c.want {
+			t.Errorf("%s: TLS009 level %s, want %s (%v)", c.name, got, c.want, lines(r.Findings))
+		}
+	}
+}
+
+func TestRepoStateRoundTrip(t *testing.T) {
+	r := analyzeMap(map[string]string{
+		"A.csproj": `<Project xmlns="http://schemas.microsoft.com/developer/msbuild/2003"><PropertyGroup><OutputType>Exe</OutputType><TargetFrameworkVersion>v4.5</TargetFrameworkVersion></PropertyGroup></Project>`,
+		"tls.reg":  "Windows Registry Editor Version 5.00\n\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319]\n\"SchUseStrongCrypto\"=dword:00000001\n\"SystemDefaultTlsVersions\"=-\n\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.0\\Client]\n\"Enabled\"=dword:00000000\n",
+	})
+	app := &r.Applications[0]
+	st := RepoState(app)
+	if !isOne(st.SchUseStrongCrypto) || st.SystemDefaultTlsVersions != nil || st.ClientEnabled[finding.TLS10] {
+		t.Errorf("RepoState = %+v", st)
+	}
+	got, strong, _ := Offered(app, DefaultHost(), st)
+	if got != finding.SetOf(finding.TLS11, finding.TLS12) || !strong {
+		t.Errorf("offered %s strong=%t, want TLS 1.1, TLS 1.2 with strong crypto", listOf(got), strong)
+	}
+	want := app.OfferedProtocols[finding.StateAsShipped]
+	if len(want) != 2 || want[0] != finding.TLS11 {
+		t.Errorf("as_shipped %v disagrees with the recomputation", want)
+	}
+}

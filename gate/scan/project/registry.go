@@ -269,11 +269,48 @@ func dockerRunLines(f *source.File) []cmdLine {
 	return out
 }
 
+var batchSetRe = regexp.MustCompile(`(?i)^@?set\s+"?([A-Za-z_][\w.]*)=([^"\r\n]*)"?\s*$`)
+
+// expandBatch replaces %NAME% with values from earlier `set NAME=value` lines.
+func expandBatch(s string, vars map[string]string) string {
+	if !strings.Contains(s, "%") {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(s, '%')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(s[i+1:], '%')
+		if j < 0 {
+			break
+		}
+		name := strings.ToLower(s[i+1 : i+1+j])
+		v, ok := vars[name]
+		b.WriteString(s[:i])
+		if ok {
+			b.WriteString(v)
+		} else {
+			b.WriteString(s[i : i+j+2])
+		}
+		s = s[i+j+2:]
+	}
+	b.WriteString(s)
+	return b.String()
+}
+
 var regAddRe = regexp.MustCompile(`(?i)(?:^|[\s;&|("'])(?:reg|reg\.exe)\s+add\s+`)
 
 // regAddLines finds `reg add KEY /v NAME /t TYPE /d DATA [/f] [/reg:32|64]`.
 func (a *analysis) regAddLines(f *source.File, lines []cmdLine) {
+	vars := map[string]string{}
 	for _, l := range lines {
+		if f.Kind == source.Batch {
+			if m := batchSetRe.FindStringSubmatch(l.Text); m != nil {
+				vars[strings.ToLower(m[1])] = expandBatch(strings.TrimSpace(m[2]), vars)
+			}
+		}
 		locs := regAddRe.FindAllStringIndex(l.Text, -1)
 		for i, m := range locs {
 			end := len(l.Text)
@@ -283,6 +320,11 @@ func (a *analysis) regAddLines(f *source.File, lines []cmdLine) {
 			args := splitArgs(l.Text[m[1]:end])
 			if len(args) == 0 {
 				continue
+			}
+			if f.Kind == source.Batch {
+				for k := range args {
+					args[k] = expandBatch(args[k], vars)
+				}
 			}
 			w := regWrite{Key: args[0], Source: f.Kind.String()}
 			typ := "REG_SZ"
@@ -480,10 +522,13 @@ func (a *analysis) judgeKey(g *keyWrites) {
 	}
 	switch g.class.Kind {
 	case "netfx4", "netfx2":
-		fw := map[string]string{"netfx4": "v4.0.30319", "netfx2": "v2.0.50727"}[g.class.Kind]
 		for _, w := range g.writes {
 			if !w.DWord {
 				continue
+			}
+			fw := map[string]string{"netfx4": "v4.0.30319", "netfx2": "v2.0.50727"}[g.class.Kind]
+			if _, wow := normKey(w.Key); wow {
+				fw += " (32-bit view)"
 			}
 			switch strings.ToLower(w.Name) {
 			case "schusestrongcrypto":
@@ -688,8 +733,12 @@ func repoState(ws []regWrite) (RegistryState, []finding.RegistryValue) {
 			continue
 		} else if w.Delete {
 			*ptr = nil
+			continue // a deletion leaves the value absent: nothing to record
 		} else {
 			*ptr = u32(uint32(w.Value))
+		}
+		if w.Delete {
+			continue
 		}
 		used = append(used, finding.RegistryValue{Key: w.Key, Name: w.Name, Value: w.Value, Location: w.Loc})
 	}
@@ -715,3 +764,20 @@ func repoState(ws []regWrite) (RegistryState, []finding.RegistryValue) {
 	}
 	return st, used
 }
+
+// RepoState returns the registry state an application's repository
+// artifacts leave (app.Registry, as the scanner recorded it), for
+// recomputing Offered on another host: Offered(app, host, RepoState(app)),
+// or with a package: overlaid by PackageState.
+func RepoState(app *finding.Application) RegistryState {
+	ws := make([]regWrite, 0, len(app.Registry))
+	for _, v := range app.Registry {
+		ws = append(ws, regWrite{Key: v.Key, Name: v.Name, Value: v.Value, DWord: true, Loc: v.Location})
+	}
+	st, _ := repoState(ws)
+	return st
+}
+
+// Overlay returns base with every value set in top replacing base's (a
+// package applied on top of the repository's registry state).
+func Overlay(base, top RegistryState) RegistryState { return overlay(base, top) }

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
@@ -126,7 +127,13 @@ var ErrBinary = errors.New("binary content")
 // Windows-1252. NUL bytes without a UTF-16 BOM mean binary. A UTF-16 BOM
 // followed by an odd byte count or an unpaired surrogate is decoded with
 // replacement characters (never an error: the scan must go on).
-func Decode(raw []byte) (string, Encoding, error) {
+func Decode(raw []byte) (string, Encoding, error) { return decode(raw, false) }
+
+// DecodeOwned is Decode for a buffer the caller hands over: UTF-8 content
+// is returned without a copy, so raw must never be modified afterwards.
+func DecodeOwned(raw []byte) (string, Encoding, error) { return decode(raw, true) }
+
+func decode(raw []byte, owned bool) (string, Encoding, error) {
 	switch {
 	case bytes.HasPrefix(raw, []byte{0xEF, 0xBB, 0xBF}):
 		return strings.ToValidUTF8(string(raw[3:]), "\uFFFD"), UTF8, nil
@@ -151,6 +158,9 @@ func Decode(raw []byte) (string, Encoding, error) {
 		return "", "", ErrBinary
 	}
 	if utf8.Valid(raw) {
+		if owned && len(raw) > 0 {
+			return unsafe.String(&raw[0], len(raw)), UTF8, nil
+		}
 		return string(raw), UTF8, nil
 	}
 	out, err := charmap.Windows1252.NewDecoder().Bytes(raw)
