@@ -40,6 +40,9 @@ func fuzzAnalyze(t *testing.T, name, text string, lang Lang) {
 	select {
 	case <-done:
 	case <-time.After(5 * time.Second):
+		if p := os.Getenv("TLSGATE_FUZZ_HANG"); p != "" {
+			_ = os.WriteFile(p, []byte(text), 0o644)
+		}
 		t.Fatalf("analysis of %d bytes did not finish in 5s: %q", len(text), text)
 	}
 }

@@ -527,7 +527,9 @@ func (s *Session) api(ctx context.Context, r *Report, po PublishOptions, sarif [
 		default:
 			c, err := client.UpsertStickyComment(ctx, owner, repo, ev.PullRequest.Number, body)
 			switch {
-			case errors.Is(err, ghapi.ErrForbidden) && ev.PullRequest.Head.Repo != nil && ev.PullRequest.Head.Repo.FullName != repoFull:
+			case errors.Is(err, ghapi.ErrForbidden) && eventName == "pull_request" &&
+				(ev.PullRequest.Head.Repo == nil || !strings.EqualFold(ev.PullRequest.Head.Repo.FullName, repoFull)):
+				// A deleted fork has no head repository.
 				s.a.Noticef("tlsgate: no pull request comment: the token cannot write to this repository (pull request from a fork)")
 			case err != nil:
 				fail(fmt.Errorf("%w (the comment needs permissions: pull-requests: write)", err))

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -32,8 +33,11 @@ func NewPrefix(ctx context.Context, dir string) (*GoPrefix, error) {
 	// Keep the wineserver up between commands (it would otherwise exit and
 	// restart for every wine call, which costs seconds each); it exits by
 	// itself 60 s after the last client, should Close never run.
-	if _, stderr, code, err := p.exec(ctx, "wineserver", "-p60"); err != nil || code != 0 {
-		return nil, fmt.Errorf("wineserver -p60: exit %d: %v %s", code, err, stderr)
+	// No pipes: the daemon would hold them open and Run would wait for it.
+	srv := exec.CommandContext(ctx, "wineserver", "-p60")
+	srv.Env = p.env
+	if err := srv.Run(); err != nil {
+		return nil, fmt.Errorf("wineserver -p60: %v", err)
 	}
 	return p, nil
 }

@@ -215,7 +215,7 @@ func Source(b *pkggen.Bundle) ([]byte, error) {
 		"OSName":       osName,
 		"WXSName":      wxsName,
 		"MSIName":      msiName,
-		"ProductCode":  nameGUID("tlsgate/msi/product/" + string(content) + "/" + b.Plan.OS),
+		"ProductCode":  nameGUID("tlsgate/msi/product/" + applier.BackupID(b.Plan.Policy) + "/" + b.Plan.OS + "/" + string(content)),
 		"UpgradeCode":  UpgradeCode(b.Plan.Policy),
 		"ProductName":  fmt.Sprintf("%s (%s, %s)", product, applier.BackupID(b.Plan.Policy), b.Plan.OS),
 		"Manufacturer": company,

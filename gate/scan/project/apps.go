@@ -194,8 +194,11 @@ func (a *analysis) projectApp(p *project, libs map[*project]bool) {
 			m.web = true
 		}
 	}
+	aspnetCore := false
 	if strings.Contains(strings.ToLower(p.sdk), ".web") {
-		m.web = true
+		// ASP.NET Core (also on .NET Framework): a Kestrel process whose
+		// entry assembly carries the target; <httpRuntime> plays no part.
+		m.web, aspnetCore = true, true
 	}
 	if !m.web && (outL == "" || outL == "library") && a.fileNamed(p.dir, "web.config") != nil && a.hasFileExt(p.dir, ".asax", ".aspx", ".svc", ".asmx", ".ashx") {
 		m.web = true
@@ -282,13 +285,13 @@ func (a *analysis) projectApp(p *project, libs map[*project]bool) {
 	}
 	if chosen.Runtime == "netfx" {
 		// GenerateTargetFrameworkAttribute=false: no attribute ⇒ 4.0 quirks.
-		if v, n := a.get(p, "GenerateTargetFrameworkAttribute"); strings.EqualFold(v, "false") && n != nil && !m.web {
+		if v, n := a.get(p, "GenerateTargetFrameworkAttribute"); strings.EqualFold(v, "false") && n != nil && (!m.web || aspnetCore) {
 			eff = "4.0"
 			m.decidedBy = "gtfa"
 			m.decideLoc, m.decideSnip, m.decideFile = n.loc(), n.snippet(), n.File
 			step(n.loc(), "GenerateTargetFrameworkAttribute=false: the entry assembly has no TargetFrameworkAttribute ⇒ the runtime assumes 4.0")
 		}
-		if m.web && (chosen.Version >= 40500 || unknown) {
+		if m.web && !aspnetCore && (chosen.Version >= 40500 || unknown) {
 			eff = a.httpRuntime(m, cfgBase, chosen, step)
 		}
 		if m.cfgRoot != nil {

@@ -35,7 +35,7 @@ type item struct {
 	Node    *node
 }
 
-// Web project type GUIDs (Web Application, Web Site, MVC 1–5).
+// Web project type GUIDs (Web Application, Web Site, MVC 1–5, WCF service).
 var webGUIDs = []string{
 	"349c5851-65df-11da-9384-00065b846f21",
 	"e24c65dc-7377-472b-9aba-bc803b73c61a",
@@ -44,6 +44,7 @@ var webGUIDs = []string{
 	"e53f8fea-eae0-44a6-8774-ffd645390401",
 	"e3e379df-f4c6-4180-9b81-6769533abe47",
 	"349c5853-65df-11da-9384-00065b846f21",
+	"3d9ad99f-2412-4246-b90b-4eaa41c64699", // WCF Service Application (IIS-hosted)
 }
 
 func (a *analysis) msbuildFile(f *source.File) {
