@@ -419,45 +419,18 @@ func shardEndpoints(eps []gateEndpoint, k, n int) []gateEndpoint {
 	return out
 }
 
-// offerFunc adapts the scanner's application model to the verdict: as
-// shipped = the assumed (or --host-state) registry; with package = that
-// registry with the policy's package values on top.
+// offerFunc adapts the scanner's application model to the verdict. As
+// shipped = the assumed (or --host-state) registry with the values the
+// repository's own registry artifacts write on top; with package = that
+// state with the policy's package values on top.
 func offerFunc(plan *gatePlan) verdict.OfferFunc {
 	p := plan.policy
-	pkg := overlayRegistry(plan.shipped, project.PackageState(p, p.Client))
 	return func(app *finding.Application, host policy.Host, state string) verdict.Offer {
-		reg := plan.shipped
+		reg := project.Overlay(plan.shipped, project.RepoState(app))
 		if state == finding.StateWithPackage {
-			reg = pkg
-			if host.OS != p.Client.OS {
-				reg = overlayRegistry(plan.shipped, project.PackageState(p, host))
-			}
+			reg = project.Overlay(reg, project.PackageState(p, host))
 		}
 		set, strong, steps := project.Offered(app, host, reg)
 		return verdict.Offer{Protocols: set, StrongCrypto: strong, Steps: steps}
 	}
-}
-
-func overlayRegistry(base, top project.RegistryState) project.RegistryState {
-	out := base
-	for _, pair := range []struct{ dst, src **uint32 }{
-		{&out.SchUseStrongCrypto, &top.SchUseStrongCrypto},
-		{&out.SystemDefaultTlsVersions, &top.SystemDefaultTlsVersions},
-		{&out.SchUseStrongCrypto2, &top.SchUseStrongCrypto2},
-		{&out.SystemDefaultTlsVersions2, &top.SystemDefaultTlsVersions2},
-	} {
-		if *pair.src != nil {
-			*pair.dst = *pair.src
-		}
-	}
-	if len(base.ClientEnabled)+len(top.ClientEnabled) > 0 {
-		out.ClientEnabled = map[finding.Protocol]bool{}
-		for k, v := range base.ClientEnabled {
-			out.ClientEnabled[k] = v
-		}
-		for k, v := range top.ClientEnabled {
-			out.ClientEnabled[k] = v
-		}
-	}
-	return out
 }
