@@ -47,6 +47,8 @@ type Bundle struct {
 	Skips     []Skip
 	// ToolVersion is tlsgate's version, written into artifacts.
 	ToolVersion string
+
+	produced []produced // which generator wrote which artifact (Run)
 }
 
 // WriteFile writes data to rel (slash-separated, inside the bundle) and

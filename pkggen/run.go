@@ -137,8 +137,12 @@ func Run(ctx context.Context, opts Options) ([]*Bundle, error) {
 				b.Skips = append(b.Skips, Skip{Generator: g.Name(), Reason: why})
 				continue
 			}
+			before := len(b.Artifacts)
 			if err := g.Generate(ctx, b); err != nil {
 				return nil, fmt.Errorf("%s: %s: %w", plan.OS, g.Name(), err)
+			}
+			for _, a := range b.Artifacts[before:] {
+				b.produced = append(b.produced, produced{generator: g.Name(), path: a.Path})
 			}
 		}
 		if err := b.finish(gens); err != nil {
@@ -186,6 +190,11 @@ func prepareOut(dir string, force bool) error {
 	os.Remove(filepath.Join(dir, "manifest.json"))
 	os.Remove(filepath.Join(dir, "SHA256SUMS"))
 	return nil
+}
+
+// produced records which generator wrote an artifact (for the README).
+type produced struct {
+	generator, path string
 }
 
 // Manifest is manifest.json (CONTRACTS.md); Bundle.Extra entries are added
@@ -452,8 +461,14 @@ func (b *Bundle) readme(gens []Generator) ([]byte, error) {
 		if ds, ok := g.(Describer); ok {
 			gt.Text = ds.Describe()
 		}
+		mine := map[string]bool{}
+		for _, p := range b.produced {
+			if p.generator == g.Name() {
+				mine[p.path] = true
+			}
+		}
 		for _, a := range arts {
-			if a.Kind == g.Name() || strings.HasPrefix(a.Kind, g.Name()+"-") {
+			if mine[a.Path] {
 				gt.Artifacts = append(gt.Artifacts, a)
 			}
 		}

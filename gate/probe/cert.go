@@ -131,15 +131,13 @@ func CertFacts(raw [][]byte, o CertOptions) (*Certificate, error) {
 		NotYetValid:        now.Before(leaf.NotBefore),
 		SignatureAlgorithm: leaf.SignatureAlgorithm.String(),
 		ChainLength:        len(certs),
-		SelfSigned:         leaf.Subject.String() == leaf.Issuer.String() && leaf.CheckSignatureFrom(leaf) == nil,
+		SelfSigned:         leaf.Subject.String() == leaf.Issuer.String() && leaf.CheckSignature(leaf.SignatureAlgorithm, leaf.RawTBSCertificate, leaf.Signature) == nil,
 	}
 	for _, ip := range leaf.IPAddresses {
 		c.IPAddresses = append(c.IPAddresses, ip.String())
 	}
+	// Whole days, negative once expired (truncated toward zero).
 	c.DaysToExpiry = int(leaf.NotAfter.Sub(now).Hours() / 24)
-	if leaf.NotAfter.Before(now) {
-		c.DaysToExpiry = -int(now.Sub(leaf.NotAfter).Hours()/24) - 1
-	}
 	switch k := leaf.PublicKey.(type) {
 	case *rsa.PublicKey:
 		c.KeyType, c.KeyBits = "RSA", k.N.BitLen()

@@ -17,7 +17,7 @@ import (
 )
 
 // Options tune a probe run. The zero value works: 3 s per connection, one
-// full wave per host, 512 connections in flight.
+// full wave per host, 1024 connections in flight.
 type Options struct {
 	// Timeout bounds each connection: connect, proxy, STARTTLS and the
 	// server's first flight (default DefaultTimeout).
@@ -53,7 +53,7 @@ type Options struct {
 // Defaults.
 const (
 	DefaultTimeout     = 3 * time.Second
-	DefaultConcurrency = 512
+	DefaultConcurrency = 1024
 	// WaveSize is the number of connections one endpoint costs: six
 	// version hellos, seven class hellos, one certificate handshake.
 	WaveSize = 6 + 7 + 1

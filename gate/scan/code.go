@@ -79,12 +79,53 @@ func (a *analyzer) add(rule string, lvl finding.Severity, kind hitKind, s, e int
 		return nil
 	}
 	a.res.mark(rule, so, a.f.Path, l)
+	if c := a.condAt(so); c != "" {
+		msg += " (inside " + c + ")"
+	}
 	f := finding.Finding{
 		RuleID: rule, Level: lvl, Message: msg,
 		Location: a.f.Range(so, eo), Snippet: a.f.Snippet(so, eo), Fix: rules.Fix(rule),
 	}
 	a.res.hits = append(a.res.hits, hit{Finding: f, kind: kind, ps: a.lang == LangPS, start: so, end: eo})
 	return &a.res.hits[len(a.res.hits)-1]
+}
+
+var (
+	ppIfRe   = regexp.MustCompile(`(?i)^#\s*(if|elif|elseif|else|endif|end\s+if)\b\s*(.*?)\s*(?:\bthen\b)?\s*(?://.*|'.*)?$`)
+	ppSpaceR = regexp.MustCompile(`\s+`)
+)
+
+// condAt describes the conditional-compilation branches (#if NET45 …) that
+// enclose offset off, innermost last ("" outside any).
+func (a *analyzer) condAt(off int) string {
+	var stack []string
+	for _, d := range a.lx.Directives {
+		if d.Start >= off {
+			break
+		}
+		m := ppIfRe.FindStringSubmatch(strings.TrimSpace(d.Text))
+		if m == nil {
+			continue
+		}
+		cond := ppSpaceR.ReplaceAllString(strings.TrimSpace(m[2]), " ")
+		switch kw := strings.ToLower(ppSpaceR.ReplaceAllString(m[1], " ")); kw {
+		case "if":
+			stack = append(stack, "#if "+cond)
+		case "elif", "elseif":
+			if n := len(stack); n > 0 {
+				stack[n-1] = "#elif " + cond
+			}
+		case "else":
+			if n := len(stack); n > 0 && !strings.HasPrefix(stack[n-1], "#else") {
+				stack[n-1] = "#else of " + stack[n-1]
+			}
+		default: // endif
+			if n := len(stack); n > 0 {
+				stack = stack[:n-1]
+			}
+		}
+	}
+	return strings.Join(stack, ", ")
 }
 
 func (a *analyzer) loc(s, e int) finding.Location {
@@ -110,6 +151,16 @@ var callbackProps = map[string]bool{
 	"remotecertificatevalidationcallback": true,
 }
 
+// canonSwitch spells the switches of weakSwitches as documented.
+var canonSwitch = func() map[string]string {
+	m := map[string]string{}
+	for _, n := range []string{"Switch.System.Net.DontEnableSchUseStrongCrypto", "Switch.System.ServiceModel.DisableUsingServicePointManagerSecurityProtocols",
+		"Switch.System.Net.DontEnableSystemDefaultTlsVersions", "Switch.System.ServiceModel.DontEnableSystemDefaultTlsVersions"} {
+		m[strings.ToLower(n)] = n
+	}
+	return m
+}()
+
 // weakSwitches maps the TLS-weakening AppContext switches to their level.
 var weakSwitches = map[string]finding.Severity{
 	"switch.system.net.dontenableschusestrongcrypto":                              finding.Error,
@@ -132,7 +183,7 @@ var guardRe = regexp.MustCompile(`(?i)insecure|skip|allowinvalid|allowuntrusted|
 var sinkLen = func() map[int]bool {
 	m := map[int]bool{}
 	for _, n := range []string{"securityprotocol", "sslprotocols", "enabledsslprotocols", "dangerousacceptanyservercertificatevalidator",
-		"certificatepolicy", "setswitch", "sslstream", "winhttpsetoption", "invokemember"} {
+		"certificatepolicy", "setswitch", "sslstream", "winhttpsetoption", "invokemember", "skipcertificatecheck"} {
 		m[len(n)] = true
 	}
 	for n := range sslMethodNames {
@@ -140,6 +191,22 @@ var sinkLen = func() map[int]bool {
 	}
 	for n := range callbackProps {
 		m[len(n)] = true
+	}
+	return m
+}()
+
+// sinkNames are the lower-case identifiers scan() dispatches on.
+var sinkNames = func() map[string]bool {
+	m := map[string]bool{}
+	for _, n := range []string{"securityprotocol", "sslprotocols", "enabledsslprotocols", "dangerousacceptanyservercertificatevalidator",
+		"certificatepolicy", "setswitch", "sslstream", "winhttpsetoption", "invokemember", "skipcertificatecheck"} {
+		m[n] = true
+	}
+	for n := range sslMethodNames {
+		m[n] = true
+	}
+	for n := range callbackProps {
+		m[n] = true
 	}
 	return m
 }()
@@ -193,6 +260,9 @@ func (a *analyzer) vbStmtStart(s int) bool {
 func (a *analyzer) scan() {
 	a.res.comments = append(a.res.comments, a.lx.Comments...)
 	a.res.directives = append(a.res.directives, a.lx.Directives...)
+	region := a.f.Text[a.t0():a.tEnd()]
+	hasSslMember := strings.Contains(region, "SslProtocols.")
+	hasCbType := strings.Contains(region, "RemoteCertificateValidationCallback") || strings.Contains(region, "SslPolicyErrors, bool>")
 	for i := 0; i < len(a.t); i++ {
 		t := a.t[i]
 		switch t.Kind {
@@ -201,6 +271,9 @@ func (a *analyzer) scan() {
 				continue
 			}
 			low := strings.ToLower(t.Text)
+			if sinkNames[low] {
+				a.need()
+			}
 			switch {
 			case low == "securityprotocol":
 				a.securityProtocolSink(i)
@@ -222,12 +295,23 @@ func (a *analyzer) scan() {
 				a.winHTTPSetOption(i)
 			case low == "invokemember" && a.isOp(i+1, "("):
 				a.invokeMemberSetSwitch(i)
+			case low == "skipcertificatecheck" && a.lang == LangPS && a.isOp(i+1, "="):
+				// splatting hashtable @{ SkipCertificateCheck = $true }
+				v, _ := a.fold(i+2, a.stmtEnd(i+2), nil)
+				if v.boolean == 1 {
+					s := a.stmtStart(i)
+					a.reportCallback(s, a.stmtEnd(i+2), a.guarded(s))
+				}
 			}
 		case TOp:
-			if t.Text == "=" && a.lang != LangPS {
+			if t.Text == "=" && a.lang != LangPS && hasSslMember {
 				a.sslValueAssign(i)
 			}
+			if t.Text == "=" && hasCbType && (a.lang == LangCSharp || a.lang == LangVB) {
+				a.defaultValidator(i)
+			}
 		case TParam:
+			a.need()
 			if a.lang == LangPS {
 				switch t.Val {
 				case "skipcertificatecheck":
@@ -239,8 +323,24 @@ func (a *analyzer) scan() {
 		}
 	}
 	if a.lang == LangPS {
+		a.need()
 		a.psRegistry()
 	}
+}
+
+// t0 and tEnd are the byte range the analyzer's tokens cover.
+func (a *analyzer) t0() int {
+	if len(a.t) == 0 {
+		return 0
+	}
+	return a.t[0].Start
+}
+
+func (a *analyzer) tEnd() int {
+	if len(a.t) == 0 {
+		return 0
+	}
+	return a.t[len(a.t)-1].End
 }
 
 // securityProtocolSink handles writes to ServicePointManager.SecurityProtocol.
@@ -423,6 +523,45 @@ func (a *analyzer) helperCallSites(m *method, param, op string, s, e int) bool {
 	return found
 }
 
+// sslCallSites evaluates the SslProtocols parameter of a method or
+// constructor at its call sites in the file (including ": this(…)"
+// constructor chaining); it reports true when a call site was judged.
+func (a *analyzer) sslCallSites(m *method, param, what string) bool {
+	idx := -1
+	for k, p := range m.params {
+		if p == param {
+			idx = k
+		}
+	}
+	if idx < 0 {
+		return false
+	}
+	found := false
+	for j := 0; j+1 < len(a.t); j++ {
+		if j == m.start || !a.isOp(j+1, "(") || a.t[j].Kind != TIdent {
+			continue
+		}
+		isCall := a.t[j].Text == m.name && !(j >= m.bs && j < m.be)
+		isChain := (a.t[j].Text == "this" || a.t[j].Text == "base") && a.isOp(j-1, ":")
+		if !isCall && !isChain {
+			continue
+		}
+		cl := a.match(j + 1)
+		args := a.splitArgs(j+2, cl)
+		if idx >= len(args) || len(args) != len(m.params) {
+			continue
+		}
+		v, _ := a.fold(args[idx][0], args[idx][1], a.enclosingMethod(j))
+		if !v.ok && !v.enum {
+			continue
+		}
+		cs := a.stmtStart(j)
+		found = true
+		a.judgeSsl(v, cs, cl+1, what+" (through "+m.name+")")
+	}
+	return found
+}
+
 // sslPropertySink handles X.SslProtocols = v, { SslProtocols = v },
 // EnabledSslProtocols = v, named arguments and property defaults.
 func (a *analyzer) sslPropertySink(i int) {
@@ -514,6 +653,44 @@ func (a *analyzer) sslValueAssign(i int) {
 	a.judgeSsl(v, s, e, nt.Text+" (SslProtocols)")
 }
 
+// defaultValidator handles a class-level field or property whose type is a
+// certificate-validation callback and whose default accepts everything (a
+// library default insecure for every consumer, detection-rules.md §6).
+func (a *analyzer) defaultValidator(i int) {
+	a.need()
+	if a.isOp(i+1, "=") || a.enclosingMethod(i) != nil {
+		return
+	}
+	// the declaration: from the previous ';', '{' or '}' up to '='
+	s := i - 1
+	if a.isOp(s, "}") { // auto-property "{ get; set; } = …"
+		if o := a.matchBack(s); o > 0 {
+			s = o
+		}
+	}
+	for s > 0 && !a.isOp(s-1, ";", "{", "}") && !a.isNL(s-1) && i-s < 64 {
+		s--
+	}
+	decl := a.f.Text[a.t[s].Start:a.t[i].Start]
+	if !strings.Contains(decl, "RemoteCertificateValidationCallback") && !strings.Contains(decl, "SslPolicyErrors, bool>") {
+		return
+	}
+	if strings.Contains(decl, "(") && !strings.Contains(decl, "Func<") {
+		return // a parameter default or a call, not a member declaration
+	}
+	vs := i + 1
+	if !(a.isIdent(vs, "delegate") || a.isIdent(vs, "Function") || a.isIdent(vs, "new") || a.isOp(vs, "(") || a.tok(vs).Kind == TIdent && a.isOp(vs+1, "=>")) {
+		return // method groups are judged where they are used
+	}
+	e := a.stmtEnd(vs)
+	if ok, guard := a.acceptsAll(vs, e); ok {
+		for s < i && a.isOp(s, "[") { // attributes
+			s = a.match(s) + 1
+		}
+		a.reportCallback(s, e, guard)
+	}
+}
+
 // looksProtocolTyped reports whether an unresolved value mentions protocols.
 func (a *analyzer) looksProtocolTyped(s, e int) bool {
 	if s >= len(a.t) {
@@ -580,6 +757,11 @@ func (a *analyzer) sslMethodSink(i int) {
 	}
 	if !v.ok && !v.enum && fp.param == "" && !a.looksProtocolTyped(ar[0], ar[1]) && len(args) < 4 {
 		return
+	}
+	if fp.param != "" && !v.ok && v.add&weakSsl == 0 {
+		if encl := a.enclosingMethod(i); encl != nil && a.sslCallSites(encl, fp.param, "SslStream."+a.t[i].Text) {
+			return
+		}
 	}
 	s := a.stmtStart(i)
 	e := a.stmtEnd(s)
@@ -671,6 +853,7 @@ func (a *analyzer) guarded(s int) bool {
 // acceptsAll decides whether the callback expression [s, e) returns true on
 // every path. The second result is true when a ternary's condition gates it.
 func (a *analyzer) acceptsAll(s, e int) (bool, bool) {
+	a.need()
 	e = min(e, len(a.t))
 	if a.depth > 6 || s >= e || s < 0 {
 		return false, false
@@ -1020,6 +1203,10 @@ func (a *analyzer) lastChainIdent(k int) string {
 // collectPolicyTypes records classes whose CheckValidationResult returns
 // true on every path (ICertificatePolicy implementations that trust all).
 func (a *analyzer) collectPolicyTypes(into map[string]bool) {
+	if !strings.Contains(a.f.Text[a.t0():a.tEnd()], "CheckValidationResult") {
+		return
+	}
+	a.need()
 	for _, m := range a.meths[a.key("CheckValidationResult")] {
 		ok := false
 		if m.exprBody {
@@ -1091,7 +1278,18 @@ func (a *analyzer) judgeSwitch(nameArg, valArg [2]int, i int) {
 		}
 	}
 	if nv.str == nil {
-		return
+		// a constant declared in another file: its name usually says which switch
+		id := strings.ToLower(a.lastIdentText(nameArg[0], nameArg[1]))
+		for sw := range weakSwitches {
+			short := sw[strings.LastIndexByte(sw, '.')+1:]
+			if strings.Contains(id, short) && (strings.Contains(sw, "servicemodel") == strings.Contains(id, "servicemodel") || strings.Contains(id, "wcf") && strings.Contains(sw, "servicemodel")) {
+				s := canonSwitch[sw]
+				nv.str = &s
+			}
+		}
+		if nv.str == nil {
+			return
+		}
 	}
 	name := *nv.str
 	bv, _ := a.fold(valArg[0], valArg[1], a.enclosingMethod(i))

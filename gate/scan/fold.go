@@ -20,6 +20,7 @@ type folder struct {
 // fold evaluates tokens [s, e). encl is the method the expression is in
 // (for parameter flow); it may be nil.
 func (a *analyzer) fold(s, e int, encl *method) (val, *folder) {
+	a.need()
 	e = min(e, len(a.t))
 	if a.depth > 6 || s >= e || s < 0 {
 		return unknownVal, &folder{}
@@ -160,6 +161,10 @@ func (p *folder) postfix(v val) val {
 		// e.g. (x).ToString() — not a constant protocol value
 		p.i++
 		if p.at().Kind == TIdent {
+			if strings.EqualFold(p.at().Text, "value__") {
+				p.i++
+				continue // the enum's underlying integer: same bits
+			}
 			p.i++
 		}
 		if p.at().Kind == TOp && p.at().Text == "(" {

@@ -38,7 +38,6 @@ func newAnalyzer(f *source.File, lang Lang, start, end int, res *fileResult) *an
 	lx := Lex(lang, f.Text, start, end)
 	a := &analyzer{f: f, lang: lang, lx: lx, t: lx.Toks, res: res}
 	a.pairBrackets()
-	a.collect()
 	return a
 }
 
@@ -287,6 +286,14 @@ func (a *analyzer) stmtStart(i int) int {
 	return j
 }
 
+// need builds the declaration and method index on first use: most lexed
+// files have no sink, and then it is never built.
+func (a *analyzer) need() {
+	if a.decls == nil {
+		a.collect()
+	}
+}
+
 // collect indexes declarations (name = value) and method bodies.
 func (a *analyzer) collect() {
 	a.decls = map[string][]decl{}
@@ -370,7 +377,7 @@ func (a *analyzer) collectMethod(i int) {
 				b++
 			}
 		}
-		m := method{name: t.Text, params: a.paramNames(i+2, cl), start: i}
+		m := method{name: t.Text, start: i}
 		switch {
 		case a.isOp(b, "{"):
 			m.bs, m.be = b+1, a.match(b)
@@ -381,6 +388,7 @@ func (a *analyzer) collectMethod(i int) {
 		default:
 			return
 		}
+		m.params = a.paramNames(i+2, cl)
 		a.meths[a.key(m.name)] = append(a.meths[a.key(m.name)], m)
 	case LangVB:
 		if !(a.isIdent(i, "Function", "Sub")) || a.isIdent(i-1, "End", "Exit") || a.tok(i+1).Kind != TIdent || !a.isOp(i+2, "(") {
@@ -492,6 +500,7 @@ func (a *analyzer) paramNames(s, e int) []string {
 
 // enclosingMethod returns the innermost method whose body contains token i.
 func (a *analyzer) enclosingMethod(i int) *method {
+	a.need()
 	var best *method
 	for _, ms := range a.meths {
 		for k := range ms {

@@ -92,6 +92,7 @@ func normKey(k string) string {
 // psStr folds tokens [s, e) to a string: literals, "$var" expansion,
 // variables bound to strings, '+' concatenation and Join-Path.
 func (a *analyzer) psStr(s, e int) (string, bool) {
+	a.need()
 	e = min(e, len(a.t))
 	if a.depth > 6 || s >= e || s < 0 {
 		return "", false
@@ -159,6 +160,7 @@ func (a *analyzer) expand(s string, at int) string {
 }
 
 func (a *analyzer) varStr(name string, at int) (string, bool) {
+	a.need()
 	ds := a.decls[name]
 	for k := len(ds) - 1; k >= 0; k-- {
 		if ds[k].name < at {
@@ -311,6 +313,7 @@ func (a *analyzer) setRegValue(f *source.Fact, v, typ string) {
 
 // splat fills named parameters from a hashtable variable.
 func (a *analyzer) splat(name string, at int, named map[string][2]int) {
+	a.need()
 	ds := a.decls[name]
 	for k := len(ds) - 1; k >= 0; k-- {
 		d := ds[k]
@@ -387,6 +390,7 @@ func (a *analyzer) psSetValue(i int) {
 }
 
 func (a *analyzer) subKeyPath(v string, at int) (string, bool) {
+	a.need()
 	ds := a.decls[v]
 	for k := len(ds) - 1; k >= 0; k-- {
 		d := ds[k]

@@ -92,12 +92,12 @@ func Scan(ctx context.Context, root string, opts Options) (*finding.Report, erro
 		return nil, fmt.Errorf("%w %q: %v", ErrRoot, root, err)
 	}
 	var notes []finding.Notification
-	var entries []entry
+	var entries, editorconfigs []entry
 	if st.IsDir() {
 		if _, err := os.ReadDir(root); err != nil {
 			return nil, fmt.Errorf("%w %q: %v", ErrRoot, root, err)
 		}
-		entries, notes = walk(ctx, root)
+		entries, notes, editorconfigs = walk(ctx, root)
 	} else {
 		entries = []entry{{rel: filepath.Base(root), abs: root}}
 	}
@@ -167,7 +167,8 @@ func Scan(ctx context.Context, root string, opts Options) (*finding.Report, erro
 	for i := range fs {
 		fs[i].SetFingerprint()
 	}
-	fs, sn := suppress(fs, outs, opts)
+	ec := loadEditorConfigs(editorconfigs)
+	fs, sn := suppress(fs, outs, ec, opts)
 	notes = append(notes, sn...)
 	fs = finding.Sort(fs)
 	sortNotes(notes)
@@ -279,8 +280,8 @@ func hasRegFacts(r *fileResult) bool {
 }
 
 // walk lists the files of known kinds under root in sorted order.
-func walk(ctx context.Context, root string) ([]entry, []finding.Notification) {
-	var out []entry
+func walk(ctx context.Context, root string) ([]entry, []finding.Notification, []entry) {
+	var out, editorconfigs []entry
 	var notes []finding.Notification
 	realRoot, err := filepath.EvalSymlinks(root)
 	if err != nil {
@@ -334,6 +335,10 @@ func walk(ctx context.Context, root string) ([]entry, []finding.Notification) {
 			}
 			return nil
 		}
+		if d.Name() == ".editorconfig" && d.Type().IsRegular() {
+			editorconfigs = append(editorconfigs, entry{rel: rel, abs: p})
+			return nil
+		}
 		if source.KindOf(rel) == source.Unknown || ignored(rel, false) {
 			return nil
 		}
@@ -359,7 +364,7 @@ func walk(ctx context.Context, root string) ([]entry, []finding.Notification) {
 		return nil
 	})
 	sort.Slice(out, func(i, j int) bool { return out[i].rel < out[j].rel })
-	return out, notes
+	return out, notes, editorconfigs
 }
 
 // levelFor decides the level of a host-dependent code finding

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path"
 	"regexp"
 	"sort"
 	"strings"
@@ -44,6 +46,16 @@ var caRules = map[string][]string{
 	"CA5364": {"TLS001"}, "CA5386": {"TLS003", "TLS005"}, "CA5397": {"TLS002"}, "SYSLIB0039": {"TLS002"},
 	"CA5398": {"TLS004"}, "CA5359": {"TLS006"}, "CA5361": {"TLS007"}, "CA5378": {"TLS007"},
 }
+
+// caIDs lists caRules' keys in a fixed order.
+var caIDs = func() []string {
+	var out []string
+	for k := range caRules {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}()
 
 // trimCommentEnd removes comment terminators from the end of a reason.
 func trimCommentEnd(s string) string {
@@ -161,7 +173,7 @@ func memberEnd(f *source.File, off int) int {
 
 // suppress applies inline, analyzer, policy and baseline suppressions, in
 // that order, and returns the notifications about suppressions.
-func suppress(fs []finding.Finding, outs []fileOut, opts Options) ([]finding.Finding, []finding.Notification) {
+func suppress(fs []finding.Finding, outs []fileOut, ec []editorConfig, opts Options) ([]finding.Finding, []finding.Notification) {
 	var notes []finding.Notification
 	inline := map[string][]*inlineSupp{}
 	ca := map[string][]caRegion{}
@@ -206,6 +218,17 @@ func suppress(fs []finding.Finding, outs []fileOut, opts Options) ([]finding.Fin
 			}
 			if f.Suppression != nil {
 				break
+			}
+		}
+		if f.Suppression == nil && len(ec) > 0 && p != "" {
+			for _, ca := range caIDs {
+				if !hasRule(caRules[ca], f.RuleID) {
+					continue
+				}
+				if src := editorConfigOff(ec, p, ca); src != "" {
+					f.Suppression = &finding.Suppression{Kind: "analyzer", Reason: "dotnet_diagnostic." + ca + ".severity = none in .editorconfig", Source: src}
+					break
+				}
 			}
 		}
 		if f.Suppression != nil {
@@ -341,4 +364,102 @@ func ReadBaseline(r io.Reader) (*Baseline, error) {
 		}
 	}
 	return &b, nil
+}
+
+// editorConfig is one parsed .editorconfig: its directory and sections.
+type editorConfig struct {
+	dir      string // slash-relative ("" = root)
+	path     string
+	root     bool
+	sections []ecSection
+}
+
+type ecSection struct {
+	glob string
+	line int
+	sev  map[string]string // CA id (upper-case) → severity
+}
+
+var (
+	ecSectionRe = regexp.MustCompile(`^\s*\[(.*)\]\s*$`)
+	ecDiagRe    = regexp.MustCompile(`(?i)^\s*dotnet_diagnostic\.((?:CA|SYSLIB)\d{4})\.severity\s*=\s*(\w+)`)
+	ecRootRe    = regexp.MustCompile(`(?i)^\s*root\s*=\s*true\b`)
+)
+
+// loadEditorConfigs parses the .editorconfig files found by the walk
+// (only their dotnet_diagnostic.CAnnnn.severity entries matter here).
+func loadEditorConfigs(es []entry) []editorConfig {
+	var out []editorConfig
+	for _, e := range es {
+		b, err := os.ReadFile(e.abs)
+		if err != nil || len(b) > 1<<20 {
+			continue
+		}
+		ec := editorConfig{dir: path.Dir(e.rel), path: e.rel}
+		if ec.dir == "." {
+			ec.dir = ""
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			if m := ecSectionRe.FindStringSubmatch(line); m != nil {
+				ec.sections = append(ec.sections, ecSection{glob: strings.TrimSpace(m[1]), line: i + 1, sev: map[string]string{}})
+				continue
+			}
+			if len(ec.sections) == 0 {
+				if ecRootRe.MatchString(line) {
+					ec.root = true
+				}
+				continue
+			}
+			if m := ecDiagRe.FindStringSubmatch(line); m != nil {
+				ec.sections[len(ec.sections)-1].sev[strings.ToUpper(m[1])] = strings.ToLower(m[2])
+			}
+		}
+		out = append(out, ec)
+	}
+	// closest last: shorter directories first
+	sort.SliceStable(out, func(i, j int) bool {
+		return strings.Count(out[i].dir, "/") < strings.Count(out[j].dir, "/") || out[i].dir == "" && out[j].dir != ""
+	})
+	return out
+}
+
+// editorConfigOff returns where the analyzer id is turned off for the file
+// at p ("" when it is not): the last matching section of the closest
+// .editorconfig files wins.
+func editorConfigOff(ecs []editorConfig, p, id string) string {
+	sev, src := "", ""
+	for _, ec := range ecs {
+		rel := p
+		if ec.dir != "" {
+			if !strings.HasPrefix(p, ec.dir+"/") {
+				continue
+			}
+			rel = p[len(ec.dir)+1:]
+		}
+		if ec.root {
+			sev, src = "", ""
+		}
+		for _, s := range ec.sections {
+			v, ok := s.sev[id]
+			if !ok || !ecMatch(s.glob, rel) {
+				continue
+			}
+			sev, src = v, fmt.Sprintf("%s:%d", ec.path, s.line)
+		}
+	}
+	if sev == "none" || sev == "silent" {
+		return src
+	}
+	return ""
+}
+
+// ecMatch matches an EditorConfig section glob against a path relative to
+// the file's directory: a glob without '/' matches the file name anywhere.
+func ecMatch(glob, rel string) bool {
+	if !strings.Contains(glob, "/") {
+		glob = "**/" + glob
+	}
+	glob = strings.TrimPrefix(glob, "/")
+	ok, err := doublestar.Match(glob, rel)
+	return err == nil && ok
 }

@@ -47,7 +47,11 @@ byte-identical across runs.`,
 				if *out == "" {
 					return env.Fail("gen", Usagef("--out DIR is required"), ExitUsage)
 				}
-				p, err := policy.Resolve(*pol, env.Abs("."))
+				pv := *pol
+				if pv != "" && !policy.IsBuiltin(pv) {
+					pv = env.Abs(pv)
+				}
+				p, err := policy.Resolve(pv, env.Abs("."))
 				if err != nil {
 					return env.Fail("gen", &UsageError{err}, ExitUsage)
 				}

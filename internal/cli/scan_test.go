@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 func runScanCLI(t *testing.T, dir string, args ...string) (int, string, string) {
@@ -125,5 +127,45 @@ func TestScanSuppressedDoesNotFail(t *testing.T) {
 	code, out, _ := runScanCLI(t, dir, "scan")
 	if code != ExitPass || !strings.Contains(out, "suppressed (inline: partner needs TLS 1.0 until Q3)") {
 		t.Fatalf("%d\n%s", code, out)
+	}
+}
+
+// TestScanSARIFOfFixturesValidates runs the real entry point over every rule
+// fixture and the example, and validates the SARIF against the vendored
+// official schema.
+func TestScanSARIFOfFixturesValidates(t *testing.T) {
+	fh, err := os.Open(filepath.Join("..", "..", "gate", "report", "testdata", "sarif-2.1.0-rtm.5.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(fh)
+	fh.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("sarif.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile("sarif.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, _ := filepath.Abs(filepath.Join("..", ".."))
+	for _, dir := range []string{"gate/scan/testdata/rules", "examples"} {
+		code, out, errs := runScanCLI(t, root, "scan", dir, "--format", "sarif", "--policy", "audit")
+		if code != ExitPass && code != ExitFail {
+			t.Fatalf("%s: exit %d: %s", dir, code, errs)
+		}
+		v, err := jsonschema.UnmarshalJSON(strings.NewReader(out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sch.Validate(v); err != nil {
+			t.Fatalf("%s: SARIF does not validate: %v", dir, err)
+		}
+		if !strings.Contains(out, `"ruleId": "TLS001"`) {
+			t.Fatalf("%s: no results", dir)
+		}
 	}
 }

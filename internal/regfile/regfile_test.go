@@ -254,3 +254,14 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkParse(b *testing.B) {
+	data := Encode(strings.Repeat(sample[len(HeaderUnicode)+2:], 200))
+	data = append(Encode(HeaderUnicode+"\n\n"), data[2:]...)
+	b.SetBytes(int64(len(data)))
+	for i := 0; i < b.N; i++ {
+		if _, err := Parse(data, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -105,6 +105,7 @@ var (
 	legacySuites = []uint16{tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, tls.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
 		tls.TLS_RSA_WITH_AES_128_CBC_SHA, tls.TLS_RSA_WITH_3DES_EDE_CBC_SHA, tls.TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA}
 	rc4Suites   = []uint16{tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, tls.TLS_ECDHE_RSA_WITH_RC4_128_SHA, tls.TLS_RSA_WITH_RC4_128_SHA}
+	ecdsaSuites = []uint16{tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256}
 	cbcSuites   = []uint16{tls.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA, tls.TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA}
 	tls10Suites = []uint16{tls.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA, tls.TLS_RSA_WITH_AES_128_CBC_SHA}
 )
@@ -124,6 +125,9 @@ func Profiles() []Profile {
 		{Name: "modern-ipv6", Start: goTLS("tcp6", tls.VersionTLS12, tls.VersionTLS13, modernSuites, std),
 			Expect: Expect{Protocols: protos("r", "r", "r", "r", "a", "a"), Weak: none,
 				Cert: true, ChainValid: true, HostnameMatch: true, KeyType: "RSA", KeyBits: 2048}},
+		{Name: "modern-ecdsa", Start: goTLS("tcp4", tls.VersionTLS12, tls.VersionTLS13, ecdsaSuites, LeafOptions{ECDSA: true}),
+			Expect: Expect{Protocols: protos("r", "r", "r", "r", "a", "a"), Weak: none,
+				Cert: true, ChainValid: true, HostnameMatch: true, KeyType: "ECDSA", KeyBits: 256}},
 		{Name: "legacy", Start: goTLS("tcp4", tls.VersionTLS10, tls.VersionTLS12, legacySuites, std),
 			Expect: Expect{Protocols: protos("r", "r", "a", "a", "a", "r"), Weak: []string{"3DES", "NO_PFS"}}},
 		{Name: "tls13-only", Start: goTLS("tcp4", tls.VersionTLS13, tls.VersionTLS13, nil, LeafOptions{ECDSA: true}),

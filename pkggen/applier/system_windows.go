@@ -17,10 +17,10 @@ import (
 // EventSource is the event log source name.
 const EventSource = "tlsgate"
 
-// System returns the real Windows system: the HKLM registry, the token
-// membership check, the Application event log and %ProgramData%\tlsgate.
-// close releases the event log handle.
-func NewSystem() (sys *System, close func()) {
+// NewSystem returns the real Windows system: the HKLM registry, the token
+// membership check, the Application event log (source tlsgate) and
+// %ProgramData%\tlsgate. closeLog releases the event log handle.
+func NewSystem() (sys *System, closeLog func()) {
 	sys = &System{
 		Registry: winRegistry{},
 		Rights:   tokenRights{},
@@ -28,12 +28,15 @@ func NewSystem() (sys *System, close func()) {
 		Stdout:   os.Stdout,
 		Stderr:   os.Stderr,
 	}
-	close = func() {}
+	closeLog = func() {}
+	// An unregistered source still logs (Event Viewer then notes that the
+	// message file is missing); registering one would add registry values
+	// that rollback does not own.
 	if l, err := eventlog.Open(EventSource); err == nil {
 		sys.Events = l
-		close = func() { l.Close() }
+		closeLog = func() { l.Close() }
 	}
-	return sys, close
+	return sys, closeLog
 }
 
 func programData() string {

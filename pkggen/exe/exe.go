@@ -110,11 +110,14 @@ func (g *Generator) Skip(b *pkggen.Bundle) string {
 	switch b.Plan.OS {
 	case "win10", "win11":
 	default:
-		return fmt.Sprintf("exe: Go executables need Windows 10 / Server 2016 or later, not %s; use apply.reg (--format reg) or the MSI (--format msi) there", b.Plan.OS)
+		return fmt.Sprintf("Go executables need Windows 10 / Server 2016 or later, not %s; use apply.reg (--format reg) or the MSI (--format msi) there", b.Plan.OS)
+	}
+	if len(b.Plan.Settings) == 0 {
+		return "the policy sets no registry value for " + b.Plan.OS
 	}
 	if gc, ok := g.opts.Go.(*GoCommand); ok {
 		if _, err := gc.path(); err != nil {
-			return "exe: the Go toolchain (go) is not on PATH; install Go 1.24 or later to build the executables"
+			return "the Go toolchain (go) is not on PATH; install Go 1.24 or later to build the executables"
 		}
 	}
 	return ""
@@ -228,11 +231,9 @@ func FourPartVersion(v string) (string, error) {
 		parts = append(parts, "0")
 	}
 	for _, p := range parts {
-		n, err := strconv.ParseUint(p, 10, 16)
-		if err != nil {
+		if _, err := strconv.ParseUint(p, 10, 16); err != nil {
 			return "", fmt.Errorf("version %q: %q is not a number from 0 to 65535", v, p)
 		}
-		_ = n
 	}
 	return strings.Join(parts, "."), nil
 }
@@ -241,49 +242,49 @@ func FourPartVersion(v string) (string, error) {
 func (g *Generator) Generate(ctx context.Context, b *pkggen.Bundle) error {
 	m, err := g.meta(b)
 	if err != nil {
-		return fmt.Errorf("exe: %w", err)
+		return fmt.Errorf("%w", err)
 	}
 	plan, err := PlanJSON(b, m.Version)
 	if err != nil {
-		return fmt.Errorf("exe: %w", err)
+		return fmt.Errorf("%w", err)
 	}
 	goVersion, err := g.opts.Go.Version(ctx)
 	if err != nil {
-		return fmt.Errorf("exe: %w", err)
+		return fmt.Errorf("%w", err)
 	}
 	tmp, err := os.MkdirTemp(g.opts.TempDir, "tlsgate-exe-")
 	if err != nil {
-		return fmt.Errorf("exe: %w", err)
+		return fmt.Errorf("%w", err)
 	}
 	defer os.RemoveAll(tmp)
 	modDir := filepath.Join(tmp, "src")
 	if err := WriteModule(modDir, b, plan); err != nil {
-		return fmt.Errorf("exe: %w", err)
+		return fmt.Errorf("%w", err)
 	}
 	unsigned := map[string]string{}
 	for _, arch := range Arches {
 		name := baseName(b) + "-" + arch + ".exe"
 		if err := writeResources(modDir, arch, name, m); err != nil {
-			return fmt.Errorf("exe: %s: %w", name, err)
+			return fmt.Errorf("%s: %w", name, err)
 		}
 		out := filepath.Join(tmp, name)
 		if err := g.opts.Go.Build(ctx, modDir, BuildEnv(arch), BuildArgs(out)); err != nil {
-			return fmt.Errorf("exe: build %s: %w", name, err)
+			return fmt.Errorf("build %s: %w", name, err)
 		}
 		data, err := os.ReadFile(out)
 		if err != nil {
-			return fmt.Errorf("exe: %w", err)
+			return fmt.Errorf("%w", err)
 		}
 		sum := sha256.Sum256(data)
 		unsigned[name] = hex.EncodeToString(sum[:])
 		if g.opts.SignPKCS12 != "" {
 			signed := out + ".signed"
 			if data, err = g.sign(ctx, tmp, out, signed, m); err != nil {
-				return fmt.Errorf("exe: sign %s: %w", name, err)
+				return fmt.Errorf("sign %s: %w", name, err)
 			}
 		}
 		if err := b.WriteFile("exe", name, data); err != nil {
-			return fmt.Errorf("exe: %w", err)
+			return fmt.Errorf("%w", err)
 		}
 	}
 	if b.Extra == nil {

@@ -1,9 +1,14 @@
 package exe
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"image"
+	"image/color"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -254,5 +259,57 @@ func TestSourceEmbedsVendor(t *testing.T) {
 	}
 	if !strings.Contains(string(gomod), "golang.org/x/sys "+applier.XSysVersion) {
 		t.Errorf("go.mod requires another x/sys than the vendored %s: run pkggen/applier/vendor.sh", applier.XSysVersion)
+	}
+}
+
+func TestResourcesWithIcon(t *testing.T) {
+	dir := t.TempDir()
+	var pngData bytes.Buffer
+	img := image.NewRGBA(image.Rect(0, 0, 16, 16))
+	img.Set(3, 3, color.RGBA{R: 200, A: 255})
+	if err := png.Encode(&pngData, img); err != nil {
+		t.Fatal(err)
+	}
+	// An .ico file with one PNG image.
+	var ico bytes.Buffer
+	binary.Write(&ico, binary.LittleEndian, []uint16{0, 1, 1})
+	ico.Write([]byte{16, 16, 0, 0})
+	binary.Write(&ico, binary.LittleEndian, []uint16{1, 32})
+	binary.Write(&ico, binary.LittleEndian, []uint32{uint32(pngData.Len()), 22})
+	ico.Write(pngData.Bytes())
+	icon := filepath.Join(dir, "app.ico")
+	os.WriteFile(icon, ico.Bytes(), 0o644)
+	mod := filepath.Join(dir, "src")
+	os.MkdirAll(mod, 0o755)
+	m := meta{Company: "C", Product: "P", Description: "D", Version: "2.3.4.5", Icon: icon}
+	if err := writeResources(mod, "amd64", "x-amd64.exe", m); err != nil {
+		t.Fatal(err)
+	}
+	syso, err := os.ReadFile(filepath.Join(mod, "resource_windows_amd64.syso"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(syso, pngData.Bytes()); n != 2 {
+		t.Errorf("icon image appears %d times in the .syso, want 2 (group icon and IDI_APPLICATION)", n)
+	}
+	for _, s := range []string{"2.3.4.5", "x-amd64.exe", "P"} {
+		if !bytes.Contains(syso, utf16le(s)) {
+			t.Errorf(".syso lacks %q", s)
+		}
+	}
+	if !bytes.Contains(syso, []byte(`requireAdministrator`)) {
+		t.Error(".syso lacks the manifest")
+	}
+	// A missing icon is an error, not a silent omission.
+	m.Icon = filepath.Join(dir, "missing.ico")
+	if err := writeResources(mod, "amd64", "x-amd64.exe", m); err == nil {
+		t.Error("missing icon accepted")
+	}
+	// The same input gives the same .syso.
+	m.Icon = icon
+	writeResources(mod, "amd64", "x-amd64.exe", m)
+	again, _ := os.ReadFile(filepath.Join(mod, "resource_windows_amd64.syso"))
+	if !bytes.Equal(syso, again) {
+		t.Error(".syso not deterministic")
 	}
 }

@@ -11,8 +11,10 @@ import (
 
 	"github.com/tlsgate/tlsgate/pkggen"
 	"github.com/tlsgate/tlsgate/pkggen/admx"
+	"github.com/tlsgate/tlsgate/pkggen/exe"
 	"github.com/tlsgate/tlsgate/pkggen/gpo"
 	"github.com/tlsgate/tlsgate/pkggen/intune"
+	"github.com/tlsgate/tlsgate/pkggen/msi"
 	"github.com/tlsgate/tlsgate/pkggen/ps1"
 	"github.com/tlsgate/tlsgate/pkggen/reg"
 )
@@ -33,8 +35,8 @@ func All(o Options) []pkggen.Generator {
 		admx.Generator{},   // admx: ADMX/ADML for the central store; after gpo, whose docs it shares, and before the script formats
 		ps1.Generator{},    // ps1: Apply/Test/Undo scripts; after the declarative formats, since it also serves GPO startup scripts
 		intune.Generator{}, // intune: detection/remediation pair, built from the ps1 templates
-		// exe: the signed-ready applier, needs the Go toolchain (E)
-		// msi: needs wixl, last because it is the slowest and most tool-dependent (E)
+		exe.New(exe.Options{SignPKCS12: o.SignPKCS12, SignPassword: o.SignPassword}), // exe: the signed-ready applier, needs the Go toolchain
+		msi.New(msi.Options{}), // msi: needs wixl, last because it is the slowest and most tool-dependent
 	}
 }
 

@@ -64,7 +64,7 @@ func (g *Generator) Name() string { return "msi" }
 // for the .msi itself.
 func (g *Generator) Skip(b *pkggen.Bundle) string {
 	if len(b.Plan.Settings) == 0 {
-		return "msi: the policy sets no registry value for " + b.Plan.OS
+		return "the policy sets no registry value for " + b.Plan.OS
 	}
 	return ""
 }
@@ -290,11 +290,11 @@ func xmlEscape(s string) string {
 func (g *Generator) Generate(ctx context.Context, b *pkggen.Bundle) error {
 	src, err := Source(b)
 	if err != nil {
-		return fmt.Errorf("msi: %w", err)
+		return fmt.Errorf("%w", err)
 	}
 	wxsName, msiName := Names(b)
 	if err := b.WriteFile("msi-source", wxsName, src); err != nil {
-		return fmt.Errorf("msi: %w", err)
+		return fmt.Errorf("%w", err)
 	}
 	builder := g.opts.Builder
 	if builder == nil {
@@ -308,23 +308,23 @@ func (g *Generator) Generate(ctx context.Context, b *pkggen.Bundle) error {
 	}
 	tmp, err := os.MkdirTemp("", "tlsgate-msi-")
 	if err != nil {
-		return fmt.Errorf("msi: %w", err)
+		return fmt.Errorf("%w", err)
 	}
 	defer os.RemoveAll(tmp)
 	in := filepath.Join(tmp, wxsName)
 	out := filepath.Join(tmp, msiName)
 	if err := os.WriteFile(in, src, 0o644); err != nil {
-		return fmt.Errorf("msi: %w", err)
+		return fmt.Errorf("%w", err)
 	}
 	if err := builder.Build(ctx, in, out); err != nil {
-		return fmt.Errorf("msi: build %s: %w", msiName, err)
+		return fmt.Errorf("build %s: %w", msiName, err)
 	}
 	data, err := os.ReadFile(out)
 	if err != nil {
-		return fmt.Errorf("msi: %w", err)
+		return fmt.Errorf("%w", err)
 	}
 	if err := b.WriteFile("msi", msiName, data); err != nil {
-		return fmt.Errorf("msi: %w", err)
+		return fmt.Errorf("%w", err)
 	}
 	return nil
 }

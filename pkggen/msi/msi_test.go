@@ -121,7 +121,9 @@ func TestWithoutWixl(t *testing.T) {
 
 type failBuilder struct{}
 
-func (failBuilder) Build(context.Context, string, string) error { return errors.New("wixl: bad element") }
+func (failBuilder) Build(context.Context, string, string) error {
+	return errors.New("wixl: bad element")
+}
 
 func TestBuildErrorIsAnError(t *testing.T) {
 	err := New(Options{Builder: failBuilder{}}).Generate(context.Background(), bundle(t, "tls12", "win10"))

@@ -79,6 +79,19 @@ func TestRoundTripAll(t *testing.T) {
 				for _, k := range file.Keys {
 					n += len(k.Values)
 				}
+				// Written back by the regfile writer, it reads the same.
+				again, err := regfile.Parse(file.Marshal(), regfile.Options{RequireUnicode: true})
+				if err != nil {
+					t.Fatalf("%s/%s %s rewritten: %v", pol, f.Token, name, err)
+				}
+				for i, k := range file.Keys {
+					for j, v := range k.Values {
+						w := again.Keys[i].Values[j]
+						if w.Format() != v.Format() || again.Keys[i].Path != k.Path {
+							t.Errorf("%s/%s %s: %s %s became %s %s", pol, f.Token, name, k.Path, v.Format(), again.Keys[i].Path, w.Format())
+						}
+					}
+				}
 				if n != len(b.Plan.Settings) {
 					t.Errorf("%s/%s %s: %d values, want %d", pol, f.Token, name, n, len(b.Plan.Settings))
 				}

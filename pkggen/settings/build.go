@@ -339,12 +339,16 @@ func Build(p *policy.Policy, os string) (Plan, error) {
 					plan.Warnings = append(plan.Warnings, fmt.Sprintf("%s is not enabled for the %s: %s does not support it (enabling it there is not a safe configuration)", pr, strings.ToLower(role), fam.Name))
 					continue
 				}
-				if fam.Defaults.Has(pr) {
-					continue // already on by default; writing it would only pin it
+				if fam.Defaults.Has(pr) && pr != finding.TLS12 {
+					// Already on by default: writing Enabled=1 would pin a
+					// protocol newer Windows builds turn off. TLS 1.2, the
+					// protocol every policy relies on, is always written, so
+					// a host where an earlier tool switched it off is fixed.
+					continue
 				}
 				key := KeySChannel + `\Protocols\` + pr.String() + `\` + role
 				add(Setting{Hive: "HKLM", Key: key, View: View64, Name: "Enabled", Type: "REG_DWORD", Value: 1,
-					Reason: fmt.Sprintf("%s is turned on for the SChannel %s (off by default on %s)", pr, strings.ToLower(role), fam.Name),
+					Reason: enableReason(pr, role, fam),
 					Source: SrcKB3140245, Restart: RestartReboot, Reboot: true, Family: FamilySChannelProto})
 				add(Setting{Hive: "HKLM", Key: key, View: View64, Name: "DisabledByDefault", Type: "REG_DWORD", Value: 0,
 					Reason: fmt.Sprintf("%s is in the default protocol set of the SChannel %s, so WinHTTP and .NET use it without asking", pr, strings.ToLower(role)),
@@ -399,6 +403,13 @@ func Build(p *policy.Policy, os string) (Plan, error) {
 		plan.Warnings = append(plan.Warnings, "turning off TLS 1.0 for the server breaks RDP on unpatched Windows 7 / Server 2008 R2 hosts (needs the TLS 1.2 RDP update) and SQL Server versions without TLS 1.2 support; see the README")
 	}
 	return plan, nil
+}
+
+func enableReason(pr finding.Protocol, role string, fam OSFamily) string {
+	if fam.Defaults.Has(pr) {
+		return fmt.Sprintf("%s is turned on for the SChannel %s (on by default on %s; written so that a host where another tool turned it off is repaired)", pr, strings.ToLower(role), fam.Name)
+	}
+	return fmt.Sprintf("%s is turned on for the SChannel %s (off by default on %s)", pr, strings.ToLower(role), fam.Name)
 }
 
 func effective(fam OSFamily, en, dis finding.ProtocolSet) finding.ProtocolSet {

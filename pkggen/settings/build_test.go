@@ -95,16 +95,17 @@ func TestBuildRows(t *testing.T) {
 			off("SSL 2.0", "Client"), off("SSL 3.0", "Server"), off("TLS 1.0", "Client"), off("TLS 1.0", "Server"),
 			off("TLS 1.1", "Client"), off("TLS 1.1", "Server"), on("TLS 1.2", "Client"), on("TLS 1.2", "Server"),
 			absent("TLS 1.3", "Client"), ciphers)},
-		// 8.1 / 10: TLS 1.2 is on by default: no enable keys, no WinHTTP value.
-		{"tls12", "win81", 32, cat(dotnet(1), []row{{whttp, "DefaultSecureProtocols", -1, false}, {whttp32, "DefaultSecureProtocols", -1, false}},
-			[]row{{winet, "SecureProtocols", 0x800, false}}, off("TLS 1.1", "Client"), absent("TLS 1.2", "Client"), absent("TLS 1.2", "Server"), ciphers)},
-		{"tls12", "win10", 32, cat(dotnet(1), []row{{whttp, "DefaultSecureProtocols", -1, false}},
-			[]row{{winet, "SecureProtocols", 0x800, false}}, off("TLS 1.0", "Server"), absent("TLS 1.2", "Client"), absent("TLS 1.3", "Client"), ciphers)},
+		// 8.1 / 10: TLS 1.2 is on by default but written anyway (repairs a
+		// host where another tool turned it off); no WinHTTP value.
+		{"tls12", "win81", 36, cat(dotnet(1), []row{{whttp, "DefaultSecureProtocols", -1, false}, {whttp32, "DefaultSecureProtocols", -1, false}},
+			[]row{{winet, "SecureProtocols", 0x800, false}}, off("TLS 1.1", "Client"), on("TLS 1.2", "Client"), on("TLS 1.2", "Server"), ciphers)},
+		{"tls12", "win10", 36, cat(dotnet(1), []row{{whttp, "DefaultSecureProtocols", -1, false}},
+			[]row{{winet, "SecureProtocols", 0x800, false}}, off("TLS 1.0", "Server"), on("TLS 1.2", "Client"), absent("TLS 1.3", "Client"), ciphers)},
 		// 11 / 2022: never cap below the OS default: WinINet keeps TLS 1.3,
 		// WinHTTP is left alone, TLS 1.3 keys are never written.
-		{"tls12", "win11", 32, cat(dotnet(1), []row{{whttp, "DefaultSecureProtocols", -1, false}, {whttp32, "DefaultSecureProtocols", -1, false}},
-			[]row{{winet, "SecureProtocols", 0x2800, false}}, off("TLS 1.1", "Server"), absent("TLS 1.2", "Client"), absent("TLS 1.3", "Client"), absent("TLS 1.3", "Server"), ciphers)},
-		{"strict", "win11", 32, cat(dotnet(1), []row{{winet, "SecureProtocols", 0x2800, false}}, off("TLS 1.0", "Client"), ciphers)},
+		{"tls12", "win11", 36, cat(dotnet(1), []row{{whttp, "DefaultSecureProtocols", -1, false}, {whttp32, "DefaultSecureProtocols", -1, false}},
+			[]row{{winet, "SecureProtocols", 0x2800, false}}, off("TLS 1.1", "Server"), on("TLS 1.2", "Server"), absent("TLS 1.3", "Client"), absent("TLS 1.3", "Server"), ciphers)},
+		{"strict", "win11", 36, cat(dotnet(1), []row{{winet, "SecureProtocols", 0x2800, false}}, off("TLS 1.0", "Client"), ciphers)},
 		// compat: TLS 1.0/1.1 stay; on Windows 7 TLS 1.1/1.2 are switched on
 		// and WinHTTP gets TLS 1.0 + 1.1 + 1.2 (0xA80).
 		{"compat", "win7", 8 + 2 + 1 + 8 + 4 + 4, cat(dotnet(1),
@@ -116,9 +117,11 @@ func TestBuildRows(t *testing.T) {
 		// compat on 10/11 changes no client protocol there (SSL is off by
 		// default), so WinINet is left alone: writing 0xA80 would turn TLS
 		// 1.0/1.1 back on where KB5017811 turned them off.
-		{"compat", "win10", 8 + 8, cat(dotnet(1), []row{{winet, "SecureProtocols", -1, false}},
-			absent("TLS 1.1", "Client"), absent("TLS 1.2", "Client"), off("SSL 3.0", "Server"))},
-		{"compat", "win11", 8 + 8, cat(dotnet(1), []row{{winet, "SecureProtocols", -1, false}})},
+		// TLS 1.1 is not pinned on where the OS has it already (newer
+		// builds turn it off by default); TLS 1.2 is.
+		{"compat", "win10", 8 + 8 + 4, cat(dotnet(1), []row{{winet, "SecureProtocols", -1, false}},
+			absent("TLS 1.1", "Client"), on("TLS 1.2", "Client"), on("TLS 1.2", "Server"), off("SSL 3.0", "Server"))},
+		{"compat", "win11", 8 + 8 + 4, cat(dotnet(1), []row{{winet, "SecureProtocols", -1, false}}, absent("TLS 1.1", "Server"))},
 		// audit: only SChannel event logging.
 		{"audit", "win7", 1, []row{{sch, "EventLogging", 7, true}, {net4, "SchUseStrongCrypto", -1, false}}},
 		{"audit", "win11", 1, []row{{sch, "EventLogging", 7, true}, {winet, "SecureProtocols", -1, false}}},

@@ -92,6 +92,10 @@ $Settings = @(
     @{ Key = 'SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.1\Client'; View = '64'; Name = 'DisabledByDefault'; Value = 1; Reboot = $true }
     @{ Key = 'SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.1\Server'; View = '64'; Name = 'Enabled'; Value = 0; Reboot = $true }
     @{ Key = 'SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.1\Server'; View = '64'; Name = 'DisabledByDefault'; Value = 1; Reboot = $true }
+    @{ Key = 'SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2\Client'; View = '64'; Name = 'Enabled'; Value = 1; Reboot = $true }
+    @{ Key = 'SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2\Client'; View = '64'; Name = 'DisabledByDefault'; Value = 0; Reboot = $true }
+    @{ Key = 'SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2\Server'; View = '64'; Name = 'Enabled'; Value = 1; Reboot = $true }
+    @{ Key = 'SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2\Server'; View = '64'; Name = 'DisabledByDefault'; Value = 0; Reboot = $true }
     @{ Key = 'SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Ciphers\NULL'; View = '64'; Name = 'Enabled'; Value = 0; Reboot = $true }
     @{ Key = 'SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Ciphers\DES 56/56'; View = '64'; Name = 'Enabled'; Value = 0; Reboot = $true }
     @{ Key = 'SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Ciphers\RC4 40/128'; View = '64'; Name = 'Enabled'; Value = 0; Reboot = $true }
@@ -327,29 +331,50 @@ try {
         Write-TlsGateEvent -Message $msg -EventId 1000
         $code = 0
     } else {
-        if (-not $WhatIfPreference -and -not (Test-Path -LiteralPath $backupFile)) {
-            # Back up every value (absent ones included) before changing anything.
-            # An existing backup is kept: it holds the state before the first run.
-            $dir = Split-Path -Parent $backupFile
-            New-Item -ItemType Directory -Path $dir -Force | Out-Null
-            $backup = @{
-                tool     = 'tlsgate'
-                product  = $TlsGate.Product
-                policy   = $TlsGate.Policy
-                os       = $TlsGate.OS
-                computer = $env:COMPUTERNAME
-                created  = (Get-Date).ToUniversalTime().ToString('o')
-                values   = @()
+        if (-not $WhatIfPreference) {
+            # Back up every value (absent ones included) before changing
+            # anything. An existing backup keeps the state from before the
+            # first run; values it lacks (a newer policy) are added.
+            $saved = @()
+            $known = @{}
+            if (Test-Path -LiteralPath $backupFile) {
+                $old = [System.IO.File]::ReadAllText($backupFile) | ConvertFrom-Json
+                if ($null -eq $old -or $old.tool -ne 'tlsgate') {
+                    throw ('not a tlsgate backup, refusing to overwrite it: ' + $backupFile)
+                }
+                foreach ($e in @($old.values)) {
+                    $saved += @{ key = [string]$e.key; view = [string]$e.view; name = [string]$e.name; exists = [bool]$e.exists; kind = [string]$e.kind; value = $e.value; reboot = [bool]$e.reboot }
+                    $known[([string]$e.view + '|' + [string]$e.key + '|' + [string]$e.name).ToLowerInvariant()] = $true
+                }
             }
+            $added = 0
             for ($i = 0; $i -lt $Settings.Count; $i++) {
                 $s = $states[$i]
-                $backup.values += @{ key = $s.Key; view = $s.View; name = $s.Name; exists = $s.Exists; kind = $s.Kind; value = $s.Value; reboot = $Settings[$i].Reboot }
+                $id = ($s.View + '|' + $s.Key + '|' + $s.Name).ToLowerInvariant()
+                if (-not $known.ContainsKey($id)) {
+                    $saved += @{ key = $s.Key; view = $s.View; name = $s.Name; exists = $s.Exists; kind = $s.Kind; value = $s.Value; reboot = $Settings[$i].Reboot }
+                    $known[$id] = $true
+                    $added++
+                }
             }
-            $tmp = $backupFile + '.tmp'
-            $json = ConvertTo-Json -InputObject $backup -Depth 5
-            [System.IO.File]::WriteAllText($tmp, $json, (New-Object System.Text.UTF8Encoding($false)))
-            Move-Item -LiteralPath $tmp -Destination $backupFile -Force
-            Write-Host ('tlsgate: backed up the current values to ' + $backupFile)
+            if ($added -gt 0) {
+                $dir = Split-Path -Parent $backupFile
+                New-Item -ItemType Directory -Path $dir -Force | Out-Null
+                $backup = @{
+                    tool     = 'tlsgate'
+                    product  = $TlsGate.Product
+                    policy   = $TlsGate.Policy
+                    os       = $TlsGate.OS
+                    computer = $env:COMPUTERNAME
+                    created  = (Get-Date).ToUniversalTime().ToString('o')
+                    values   = $saved
+                }
+                $tmp = $backupFile + '.tmp'
+                $json = ConvertTo-Json -InputObject $backup -Depth 5
+                [System.IO.File]::WriteAllText($tmp, $json, (New-Object System.Text.UTF8Encoding($false)))
+                Move-Item -LiteralPath $tmp -Destination $backupFile -Force
+                Write-Host ('tlsgate: backed up ' + $added + ' current values to ' + $backupFile)
+            }
         }
         $reboot = $false
         $changed = @()

@@ -91,6 +91,10 @@ $Settings = @(
     @{ Key = 'SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.1\Client'; View = '64'; Name = 'DisabledByDefault'; Value = 1; Reboot = $true }
     @{ Key = 'SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.1\Server'; View = '64'; Name = 'Enabled'; Value = 0; Reboot = $true }
     @{ Key = 'SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.1\Server'; View = '64'; Name = 'DisabledByDefault'; Value = 1; Reboot = $true }
+    @{ Key = 'SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2\Client'; View = '64'; Name = 'Enabled'; Value = 1; Reboot = $true }
+    @{ Key = 'SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2\Client'; View = '64'; Name = 'DisabledByDefault'; Value = 0; Reboot = $true }
+    @{ Key = 'SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2\Server'; View = '64'; Name = 'Enabled'; Value = 1; Reboot = $true }
+    @{ Key = 'SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2\Server'; View = '64'; Name = 'DisabledByDefault'; Value = 0; Reboot = $true }
     @{ Key = 'SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Ciphers\NULL'; View = '64'; Name = 'Enabled'; Value = 0; Reboot = $true }
     @{ Key = 'SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Ciphers\DES 56/56'; View = '64'; Name = 'Enabled'; Value = 0; Reboot = $true }
     @{ Key = 'SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Ciphers\RC4 40/128'; View = '64'; Name = 'Enabled'; Value = 0; Reboot = $true }

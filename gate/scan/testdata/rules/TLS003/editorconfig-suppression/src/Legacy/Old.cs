@@ -1,0 +1,1 @@
+class Old { void M() { System.Net.ServicePointManager.SecurityProtocol = System.Net.SecurityProtocolType.Tls12; } }
