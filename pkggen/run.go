@@ -67,6 +67,10 @@ func SourceDate(getenv func(string) string) (time.Time, bool, error) {
 // ErrNotEmpty is returned when Out is not empty and Force is off.
 var ErrNotEmpty = errors.New("output folder is not empty")
 
+// ErrOutput wraps every problem with the output folder itself (not a
+// folder, not writable), so callers can report it as a usage error.
+var ErrOutput = errors.New("unusable output folder")
+
 // Run builds the settings plan for every OS family, runs the requested
 // generators in pipeline order into one bundle per family, and writes each
 // bundle's README.md, manifest.json and SHA256SUMS. Generators that cannot
@@ -158,10 +162,13 @@ func Run(ctx context.Context, opts Options) ([]*Bundle, error) {
 func prepareOut(dir string, force bool) error {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return os.MkdirAll(dir, 0o755)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("%w %s: %v", ErrOutput, dir, err)
+		}
+		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("output folder %s: %w", dir, err)
+		return fmt.Errorf("%w %s: %v", ErrOutput, dir, err)
 	}
 	if len(entries) == 0 {
 		return nil

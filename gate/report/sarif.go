@@ -283,13 +283,14 @@ func fileLocation(l finding.Location, snippet string) sarifLocation {
 }
 
 // uriEscape percent-encodes the characters a relative URI reference cannot
-// carry literally (spaces, %, #, ?), keeping slashes.
+// carry literally (spaces, %, #, ?, brackets, controls), keeping slashes
+// and non-ASCII letters as they are (an IRI, as SARIF consumers expect).
 func uriEscape(p string) string {
 	var b strings.Builder
 	for i := 0; i < len(p); i++ {
 		c := p[i]
 		switch {
-		case c == ' ' || c == '%' || c == '#' || c == '?' || c == '[' || c == ']' || c < 0x20 || c >= 0x7f:
+		case c == ' ' || c == '%' || c == '#' || c == '?' || c == '[' || c == ']' || c < 0x20 || c == 0x7f:
 			b.WriteString("%" + strings.ToUpper(hex2(c)))
 		default:
 			b.WriteByte(c)

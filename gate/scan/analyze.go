@@ -21,7 +21,7 @@ func codeKind(k source.Kind) bool {
 // must contain (ASCII case-insensitively) before it is lexed: a cheap
 // one-pass prefilter.
 var anchors = []string{
-	"protocol", // SecurityProtocol, SslProtocols, -SslProtocol
+	"securityprotocol", "sslprotocol", // ServicePointManager.SecurityProtocol, SslProtocols, -SslProtocol
 	"validationcallback", "certificatepolicy", "skipcertificatecheck", "dangerousaccept",
 	"setswitch", "winhttpsetoption",
 }
@@ -47,6 +47,9 @@ type anchorSet struct {
 	keys    [1 << anchorBits]uint32
 	needles [1 << anchorBits][]string
 }
+
+// ignoreMarker starts an inline suppression; the anchor pass notes it too.
+const ignoreMarker = "tlsgate:ignore"
 
 const anchorBits = 10
 
@@ -80,13 +83,14 @@ func (s *anchorSet) lookup(k uint32) []string {
 }
 
 var (
-	codeAnchors = newAnchorSet(anchors)
-	psAnchorSet = newAnchorSet(anchors, psAnchors)
+	codeAnchors = newAnchorSet(anchors, []string{ignoreMarker})
+	psAnchorSet = newAnchorSet(anchors, psAnchors, []string{ignoreMarker})
 )
 
-// find reports whether text contains any needle, ASCII case-insensitively,
-// in one pass with a rolling four-byte window.
-func (s *anchorSet) find(text string) bool {
+// find reports whether text contains any anchor, ASCII case-insensitively,
+// in one pass with a rolling four-byte window. It stops at the first
+// anchor; marker is then only known when it was seen before it.
+func (s *anchorSet) find(text string) (found, marker bool) {
 	var h uint32
 	for i := 0; i < len(text); i++ {
 		h = h<<8 | uint32(lowerTab[text[i]])
@@ -100,11 +104,15 @@ func (s *anchorSet) find(text string) bool {
 		for _, n := range ns {
 			st := i - 3
 			if st+len(n) <= len(text) && strings.EqualFold(text[st:st+len(n)], n) {
-				return true
+				if n == ignoreMarker {
+					marker = true
+					continue
+				}
+				return true, marker
 			}
 		}
 	}
-	return false
+	return false, marker
 }
 
 // lowerASCII lower-cases ASCII letters into buf (reused across files).
@@ -128,7 +136,10 @@ func analyzeFile(f *source.File, buf *[]byte) *fileResult {
 	if ps {
 		set = psAnchorSet
 	}
-	if !set.find(f.Text) {
+	found, marker := set.find(f.Text)
+	res.markerKnown = !found
+	res.marker = marker
+	if !found {
 		return res
 	}
 	if f.Kind == source.YAML || f.Kind == source.Batch || f.Kind == source.Dockerfile {
@@ -155,6 +166,9 @@ func analyzeFile(f *source.File, buf *[]byte) *fileResult {
 	case source.PowerShell:
 		runPS(f, 0, len(f.Text), res, true)
 	case source.YAML:
+		// GitHub Actions "shell: pwsh" and Azure Pipelines "pwsh:" steps run
+		// PowerShell 7 (.NET), where pinning is not the 5.1 workaround
+		res.psCore = yamlPwshRe.MatchString(f.Text)
 		for _, r := range yamlScripts(f.Text) {
 			runPS(f, r[0], r[1], res, false)
 		}
@@ -262,6 +276,8 @@ func matchBrace(text string, open int) int {
 	}
 	return len(text)
 }
+
+var yamlPwshRe = regexp.MustCompile(`(?m)^\s*(?:-\s+)?(?:shell:\s*pwsh\b|pwsh:\s*(?:true|\||>|\S))`)
 
 var yamlKeyRe = regexp.MustCompile(`(?m)^([ \t]*)(?:-[ \t]+)?(powershell|pwsh|script|inlineScript|inline|run|Inline|ScriptBlock|scriptBlock|command)[ \t]*:[ \t]*(.*)$`)
 

@@ -40,6 +40,9 @@ type fileResult struct {
 	psCore     bool
 	vbRegions  [][2]int // byte ranges analyzed as VB (for #Disable Warning)
 	seenAt     map[string]bool
+	// marker says whether the file contains "tlsgate:ignore" when
+	// markerKnown (the anchor prefilter already looked)
+	marker, markerKnown bool
 }
 
 func (r *fileResult) seen(rule string, start int) bool {
@@ -180,8 +183,7 @@ var guardRe = regexp.MustCompile(`(?i)insecure|skip|allowinvalid|allowuntrusted|
 
 // sinkLen holds the lengths of the identifiers scan() reacts to, so most
 // identifiers are rejected without lower-casing them.
-var sinkLen = func() map[int]bool {
-	m := map[int]bool{}
+var sinkLen = func() (m [64]bool) {
 	for _, n := range []string{"securityprotocol", "sslprotocols", "enabledsslprotocols", "dangerousacceptanyservercertificatevalidator",
 		"certificatepolicy", "setswitch", "sslstream", "winhttpsetoption", "invokemember", "skipcertificatecheck"} {
 		m[len(n)] = true
@@ -192,7 +194,7 @@ var sinkLen = func() map[int]bool {
 	for n := range callbackProps {
 		m[len(n)] = true
 	}
-	return m
+	return
 }()
 
 // sinkNames are the lower-case identifiers scan() dispatches on.
@@ -267,7 +269,7 @@ func (a *analyzer) scan() {
 		t := a.t[i]
 		switch t.Kind {
 		case TIdent:
-			if !sinkLen[len(t.Text)] {
+			if len(t.Text) >= len(sinkLen) || !sinkLen[len(t.Text)] {
 				continue
 			}
 			low := strings.ToLower(t.Text)
@@ -410,7 +412,7 @@ func (a *analyzer) judgeSPT(v val, s, e int, what string) {
 		a.add("TLS001", finding.Error, hitFixed, s, e, fmt.Sprintf("%s enables deprecated %s (value includes %s): the process opts out of the OS default and keeps protocols deprecated by RFC 8996", what, protoNames(weak), protoNames(v.add)))
 	case !v.ok:
 		fact.Unresolved = true
-		if v.cur && v.add == 0 {
+		if v.cur && v.add == 0 && !v.orUnknown {
 			// current & unknown: a removal with an unresolved mask
 			fact.Removal = true
 			fact.Unresolved = false
@@ -755,8 +757,14 @@ func (a *analyzer) sslMethodSink(i int) {
 	if strings.HasPrefix(low, "begin") && len(args) < 5 && !v.enum {
 		return
 	}
-	if !v.ok && !v.enum && fp.param == "" && !a.looksProtocolTyped(ar[0], ar[1]) && len(args) < 4 {
-		return
+	if !v.ok && !v.enum && !a.looksProtocolTyped(ar[0], ar[1]) {
+		// an unresolved argument counts only when it is visibly a protocol
+		// value (NegotiateStream.AuthenticateAsClient takes a ProtectionLevel
+		// in the same position)
+		encl := a.enclosingMethod(i)
+		if fp.param == "" || encl == nil || !strings.Contains(a.f.Text[a.t[encl.start].Start:a.t[max(encl.bs-1, encl.start)].End], "SslProtocols") {
+			return
+		}
 	}
 	if fp.param != "" && !v.ok && v.add&weakSsl == 0 {
 		if encl := a.enclosingMethod(i); encl != nil && a.sslCallSites(encl, fp.param, "SslStream."+a.t[i].Text) {

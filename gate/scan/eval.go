@@ -54,6 +54,9 @@ type val struct {
 	names   []string
 	boolean int // 0 unknown, 1 true, 2 false (for switch values)
 	str     *string
+	// orUnknown: an unresolved operand was OR-ed in (so the result may add
+	// protocols we cannot see)
+	orUnknown bool
 }
 
 func known(v uint64) val { return val{ok: true, add: v} }
@@ -62,6 +65,7 @@ var unknownVal = val{}
 
 func (a val) or(b val) val {
 	r := val{ok: a.ok && b.ok, add: a.add | b.add, typ: max(a.typ, b.typ), enum: a.enum || b.enum}
+	r.orUnknown = a.orUnknown || b.orUnknown || !a.ok && !a.cur || !b.ok && !b.cur
 	switch {
 	case a.cur && b.cur:
 		r.cur, r.keep = true, a.keep|b.keep

@@ -123,6 +123,14 @@ func (lx *lexer) toEOL() {
 	}
 }
 
+var identASCII = func() (t [256]bool) {
+	for c := 0; c < 128; c++ {
+		b := byte(c)
+		t[c] = b == '_' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
+	}
+	return
+}()
+
 func isIdentStart(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
 }
@@ -147,6 +155,10 @@ func (lx *lexer) atLineStart() bool {
 
 func (lx *lexer) ident() {
 	start := lx.pos
+	// ASCII fast path
+	for lx.pos < lx.end && identASCII[lx.src[lx.pos]] {
+		lx.pos++
+	}
 	for lx.pos < lx.end {
 		c := lx.src[lx.pos]
 		if c < 0x80 {

@@ -74,13 +74,19 @@ func TestParseNumberAndEnumStrings(t *testing.T) {
 }
 
 func TestAnchorPrefilter(t *testing.T) {
-	if !codeAnchors.find("x = ServicePointManager.SECURITYPROTOCOL;") || !codeAnchors.find("cb = ValidationCallback") {
+	if f, _ := codeAnchors.find("x = ServicePointManager.SECURITYPROTOCOL;"); !f {
 		t.Fatal("anchor missed")
 	}
-	if codeAnchors.find("class Order { int Total; } // nothing here") {
+	if f, m := codeAnchors.find("// tlsgate:ignore TLS001 x\ncb = ValidationCallback"); !f || !m {
+		t.Fatal("anchor missed")
+	}
+	if f, m := codeAnchors.find("class Order { int Total; } // nothing here"); f || m {
 		t.Fatal("false anchor")
 	}
-	if codeAnchors.find("Set-ItemProperty") || !psAnchorSet.find("Set-ItemProperty -Path x") {
+	if f, _ := codeAnchors.find("Set-ItemProperty"); f {
+		t.Fatal("code anchor in a cmdlet")
+	}
+	if f, _ := psAnchorSet.find("Set-ItemProperty -Path x"); !f {
 		t.Fatal("PowerShell anchors wrong")
 	}
 }

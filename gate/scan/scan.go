@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -228,20 +229,12 @@ func processFile(e entry, limit int64, buf *[]byte) fileOut {
 	if st.Size() > limit {
 		return note(rules.SkippedLarge, fmt.Sprintf("file skipped: %d bytes is over the %d-byte size limit", st.Size(), limit))
 	}
-	raw := make([]byte, 0, st.Size()+1)
-	for {
-		n, err := fh.Read(raw[len(raw):cap(raw)])
-		raw = raw[:len(raw)+n]
-		if err != nil || len(raw) > int(limit) {
-			break
-		}
-		if len(raw) == cap(raw) {
-			raw = append(raw, 0)[:len(raw)]
-		}
+	raw := make([]byte, st.Size())
+	n, err := io.ReadFull(fh, raw)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return note(rules.Unreadable, fmt.Sprintf("cannot read file: %v", err))
 	}
-	if int64(len(raw)) > limit {
-		return note(rules.SkippedLarge, fmt.Sprintf("file skipped: over the %d-byte size limit", limit))
-	}
+	raw = raw[:n] // a file that shrank meanwhile: what was there
 	text, enc, err := source.DecodeOwned(raw)
 	if errors.Is(err, source.ErrBinary) {
 		return note(rules.SkippedBinary, "file skipped: binary content")

@@ -129,6 +129,11 @@ func TestHostileInputs(t *testing.T) {
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	r := scanDir(t, dir, Options{MaxFileSize: 16 << 20})
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 256<<20 {
+		t.Errorf("scanning the hostile tree allocated %d MB (the 50 MB file must be skipped unread)", alloc>>20)
+	}
 	notes := noteIDs(r)
 	for _, want := range []string{"blob.cs:" + rules.SkippedBinary, "huge.cs:" + rules.SkippedLarge} {
 		if !strings.Contains(notes, want) {

@@ -70,7 +70,11 @@ func trimCommentEnd(s string) string {
 // suppressions (#pragma, #Disable Warning, [SuppressMessage]) in code.
 func fileSuppressions(f *source.File, res *fileResult, buf *[]byte) ([]inlineSupp, []caRegion) {
 	var sups []inlineSupp
-	if strings.Contains(f.Text, "tlsgate:ignore") {
+	has := res.marker
+	if !res.markerKnown {
+		has = strings.Contains(f.Text, ignoreMarker)
+	}
+	if has {
 		for _, m := range ignoreRe.FindAllStringSubmatchIndex(f.Text, -1) {
 			line, _ := f.Position(m[0])
 			ids := strings.FieldsFunc(f.Text[m[2]:m[3]], func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })

@@ -104,7 +104,7 @@ byte-identical across runs.`,
 				})
 				if err != nil {
 					var se *settings.Error
-					if errors.Is(err, pkggen.ErrNotEmpty) || errors.As(err, &se) {
+					if errors.Is(err, pkggen.ErrNotEmpty) || errors.Is(err, pkggen.ErrOutput) || errors.As(err, &se) {
 						return env.Fail("gen", &UsageError{err}, ExitUsage)
 					}
 					return env.Fail("gen", err, ExitInconclusive)

@@ -39,6 +39,7 @@ func TestGenUsage(t *testing.T) {
 		{[]string{"--policy", "nope", "--os", "win10", "--out", "o"}, nil, "neither a built-in"},
 		{[]string{"--policy", "tls12", "--os", "win10", "--out", "o", "--format", "zip"}, nil, `unknown format "zip"`},
 		{[]string{"--policy", "tls12", "--os", "win10", "--out", "full"}, nil, "not empty"},
+		{[]string{"--policy", "tls12", "--os", "win10", "--out", "full/x"}, nil, "unusable output folder"},
 		{[]string{"--policy", "win7.yml", "--os", "win7", "--out", "o"}, nil, "SChannel client would be left with"},
 		{[]string{"--policy", "tls12", "--os", "win10", "--out", "o"}, map[string]string{"SOURCE_DATE_EPOCH": "yesterday"}, "SOURCE_DATE_EPOCH"},
 		{[]string{"--policy", "tls12", "--os", "win10", "--out", "o", "extra"}, nil, "unexpected argument"},

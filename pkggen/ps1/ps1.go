@@ -131,7 +131,7 @@ func Comment(s string) string {
 type data struct {
 	Synopsis, Description, ExitCodes                    string
 	Version, Time, Product, Company, Policy, OS, OSName string
-	BackupName, LogName, Verb                           string
+	BackupName, RebootName, LogName, Verb               string
 	Intune                                              bool
 	Settings                                            []settings.Setting
 }
@@ -170,6 +170,7 @@ func Render(b *pkggen.Bundle, script string) ([]byte, error) {
 		Version: b.ToolVersion, Time: b.Time.UTC().Format("2006-01-02T15:04:05Z"),
 		Product: b.Product(), Company: b.Company(), Policy: b.Plan.Policy, OS: b.Plan.OS, OSName: b.OSName(),
 		BackupName: "backup-" + b.FileName() + "-" + b.Plan.OS + ".json",
+		RebootName: "reboot-pending-" + b.FileName() + "-" + b.Plan.OS,
 		LogName:    script + "-" + b.FileName() + "-" + b.Plan.OS,
 		Intune:     script == "Detect" || script == "Remediate",
 		Settings:   b.Plan.Settings,

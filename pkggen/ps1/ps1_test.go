@@ -2,6 +2,7 @@ package ps1
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -90,10 +91,13 @@ func checkScript(t *testing.T, name string, data []byte, b *pkggen.Bundle) {
 		t.Errorf("%s: no PowerShell 2.0 check or 64-bit relaunch", name)
 	}
 	for _, s := range b.Plan.Settings {
-		line := "@{ Key = " + Quote(s.Key) + "; View = '" + string(s.View) + "'; Name = " + Quote(s.Name) + ";"
+		line := fmt.Sprintf("@{ Key = %s; View = '%s'; Name = %s; Value = %d; Reboot = $%t }", Quote(s.Key), s.View, Quote(s.Name), s.Value, s.Reboot)
 		if !strings.Contains(text, line) {
 			t.Errorf("%s: setting %s\\%s (view %s) missing", name, s.Key, s.Name, s.View)
 		}
+	}
+	if n := strings.Count(text, "\r\n    @{ Key = "); n != len(b.Plan.Settings) {
+		t.Errorf("%s: %d settings in the script, plan has %d", name, n, len(b.Plan.Settings))
 	}
 	// 3010 only from Apply/Undo; Intune remediation must not ask for it.
 	has3010 := strings.Contains(text, "$code = 3010")

@@ -1,6 +1,7 @@
 package reg
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -195,6 +196,60 @@ func TestWineImport(t *testing.T) {
 		}
 		return keys
 	}
+	// The strict parser accepts everything Wine's own reg export writes (a
+	// full HKLM\SOFTWARE tree: strings, expand strings, multi-strings,
+	// binaries, dwords, qwords).
+	t.Run("strict-parse-wine-export", func(t *testing.T) {
+		text, ok, err := p.ExportKey(ctx, `HKLM\SOFTWARE`)
+		if err != nil || !ok {
+			t.Fatalf("export: %v %v", ok, err)
+		}
+		f, err := regfile.Parse([]byte(text), regfile.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(f.Keys) < 100 {
+			t.Errorf("only %d keys in the export", len(f.Keys))
+		}
+	})
+	// What the regfile writer emits, regedit imports to the same bytes.
+	t.Run("writer-types", func(t *testing.T) {
+		key := `HKEY_CURRENT_USER\Software\tlsgate-test\Types`
+		u16 := func(s string) []byte {
+			f, _ := regfile.Parse(regfile.Encode(regfile.HeaderUnicode+"\n\n[HKEY_CURRENT_USER\\x]\n\"v\"=\""+regfile.EscapeString(s)+"\"\n"), regfile.Options{})
+			return f.Keys[0].Values[0].Data
+		}
+		want := &regfile.File{Keys: []*regfile.Key{{Path: key, Values: []*regfile.Value{
+			{Name: "dword", Type: regfile.DWord, Data: []byte{0xff, 0xff, 0xff, 0xff}},
+			{Name: "qword", Type: regfile.QWord, Data: []byte{1, 2, 3, 4, 5, 6, 7, 8}},
+			{Name: `quo"te\d`, Type: regfile.SZ, Data: u16(`C:\Program Files\"x"` + "\u00e9")},
+			{Name: "expand", Type: regfile.ExpandSZ, Data: u16("%SystemRoot%\\x")},
+			{Name: "multi", Type: regfile.MultiSZ, Data: append(append(u16("one"), u16("two")...), 0, 0)},
+			{Name: "binary", Type: regfile.Binary, Data: bytes.Repeat([]byte{0xab, 0x01}, 40)},
+			{Name: "", Type: regfile.SZ, Data: u16("default")},
+		}}}}
+		path := filepath.Join(t.TempDir(), "types.reg")
+		if err := os.WriteFile(path, want.Marshal(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.ImportReg(ctx, path); err != nil {
+			t.Fatal(err)
+		}
+		got, err := p.ReadKey(ctx, `HKCU\Software\tlsgate-test\Types`)
+		if err != nil || got == nil {
+			t.Fatalf("read back: %v", err)
+		}
+		for _, w := range want.Keys[0].Values {
+			g := got.Value(w.Name)
+			if g == nil {
+				t.Errorf("value %q missing after import", w.Name)
+				continue
+			}
+			if g.Type != w.Type || !bytes.Equal(g.Data, w.Data) {
+				t.Errorf("value %q: got %s %x, want %s %x", w.Name, regfile.TypeName(g.Type), g.Data, regfile.TypeName(w.Type), w.Data)
+			}
+		}
+	})
 	// tls12/win7 covers every family (.NET both views, WinHTTP both views,
 	// WinINet, SChannel enable and disable, ciphers); audit the logging value.
 	for _, tc := range [][2]string{{"tls12", "win7"}, {"compat", "win81"}, {"strict", "win11"}, {"audit", "win10"}} {

@@ -60,6 +60,7 @@ $TlsGate = @{
     OS         = 'win7'
     DataDir    = (Join-Path $env:ProgramData 'tlsgate')
     BackupName = 'backup-tlsgate-tls12-win7.json'
+    RebootName = 'reboot-pending-tlsgate-tls12-win7'
     EventSource = 'tlsgate'
 }
 
@@ -297,6 +298,34 @@ function Stop-TlsGateTranscript {
         Stop-Transcript | Out-Null
     } catch {
         Write-Verbose 'tlsgate: no transcript to stop'
+    }
+}
+
+function Get-TlsGateRebootMarker {
+    return (Join-Path $TlsGate.DataDir $TlsGate.RebootName)
+}
+
+# True when Apply or Remediate changed a reboot-bound value after the last
+# boot (they leave a marker file; a reboot makes it older than the boot).
+function Test-TlsGateRebootPending {
+    $marker = Get-TlsGateRebootMarker
+    if (-not (Test-Path -LiteralPath $marker)) {
+        return $false
+    }
+    try {
+        $boot = (Get-CimInstance -ClassName Win32_OperatingSystem).LastBootUpTime
+        return ((Get-Item -LiteralPath $marker).LastWriteTime -gt $boot)
+    } catch {
+        return $true
+    }
+}
+
+function Set-TlsGateRebootPending {
+    try {
+        New-Item -ItemType Directory -Path $TlsGate.DataDir -Force | Out-Null
+        [System.IO.File]::WriteAllText((Get-TlsGateRebootMarker), (Get-Date).ToUniversalTime().ToString('o'))
+    } catch {
+        Write-Verbose ('tlsgate: could not record the pending reboot: ' + $_.Exception.Message)
     }
 }
 

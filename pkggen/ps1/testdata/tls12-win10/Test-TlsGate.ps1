@@ -59,6 +59,7 @@ $TlsGate = @{
     OS         = 'win10'
     DataDir    = (Join-Path $env:ProgramData 'tlsgate')
     BackupName = 'backup-tlsgate-tls12-win10.json'
+    RebootName = 'reboot-pending-tlsgate-tls12-win10'
     EventSource = 'tlsgate'
 }
 
@@ -297,6 +298,34 @@ function Stop-TlsGateTranscript {
     }
 }
 
+function Get-TlsGateRebootMarker {
+    return (Join-Path $TlsGate.DataDir $TlsGate.RebootName)
+}
+
+# True when Apply or Remediate changed a reboot-bound value after the last
+# boot (they leave a marker file; a reboot makes it older than the boot).
+function Test-TlsGateRebootPending {
+    $marker = Get-TlsGateRebootMarker
+    if (-not (Test-Path -LiteralPath $marker)) {
+        return $false
+    }
+    try {
+        $boot = (Get-CimInstance -ClassName Win32_OperatingSystem).LastBootUpTime
+        return ((Get-Item -LiteralPath $marker).LastWriteTime -gt $boot)
+    } catch {
+        return $true
+    }
+}
+
+function Set-TlsGateRebootPending {
+    try {
+        New-Item -ItemType Directory -Path $TlsGate.DataDir -Force | Out-Null
+        [System.IO.File]::WriteAllText((Get-TlsGateRebootMarker), (Get-Date).ToUniversalTime().ToString('o'))
+    } catch {
+        Write-Verbose ('tlsgate: could not record the pending reboot: ' + $_.Exception.Message)
+    }
+}
+
 function Get-TlsGateBackupPath {
     param(
         [string]$BackupPath
@@ -322,6 +351,9 @@ try {
     }
     if ($differ -eq 0) {
         Write-Host ('tlsgate: compliant: all ' + $Settings.Count + ' values of policy ' + $TlsGate.Policy + ' are set.')
+        if (Test-TlsGateRebootPending) {
+            Write-Host 'tlsgate: a reboot is pending: SChannel/WinHTTP changes take effect after a restart.'
+        }
         $code = 0
     } else {
         Write-Host ('tlsgate: not compliant: ' + $differ + ' of ' + $Settings.Count + ' values differ.')

@@ -58,6 +58,7 @@ $TlsGate = @{
     OS         = 'win7'
     DataDir    = (Join-Path $env:ProgramData 'tlsgate')
     BackupName = 'backup-tlsgate-tls12-win7.json'
+    RebootName = 'reboot-pending-tlsgate-tls12-win7'
     EventSource = 'tlsgate'
 }
 
@@ -298,6 +299,34 @@ function Stop-TlsGateTranscript {
     }
 }
 
+function Get-TlsGateRebootMarker {
+    return (Join-Path $TlsGate.DataDir $TlsGate.RebootName)
+}
+
+# True when Apply or Remediate changed a reboot-bound value after the last
+# boot (they leave a marker file; a reboot makes it older than the boot).
+function Test-TlsGateRebootPending {
+    $marker = Get-TlsGateRebootMarker
+    if (-not (Test-Path -LiteralPath $marker)) {
+        return $false
+    }
+    try {
+        $boot = (Get-CimInstance -ClassName Win32_OperatingSystem).LastBootUpTime
+        return ((Get-Item -LiteralPath $marker).LastWriteTime -gt $boot)
+    } catch {
+        return $true
+    }
+}
+
+function Set-TlsGateRebootPending {
+    try {
+        New-Item -ItemType Directory -Path $TlsGate.DataDir -Force | Out-Null
+        [System.IO.File]::WriteAllText((Get-TlsGateRebootMarker), (Get-Date).ToUniversalTime().ToString('o'))
+    } catch {
+        Write-Verbose ('tlsgate: could not record the pending reboot: ' + $_.Exception.Message)
+    }
+}
+
 function Get-TlsGateBackupPath {
     param(
         [string]$BackupPath
@@ -321,7 +350,11 @@ try {
     exit 1
 }
 if ($differ.Count -eq 0) {
-    Write-Output ('tlsgate: compliant with policy ' + $TlsGate.Policy + ' (' + $Settings.Count + ' values)')
+    $text = 'tlsgate: compliant with policy ' + $TlsGate.Policy + ' (' + $Settings.Count + ' values)'
+    if (Test-TlsGateRebootPending) {
+        $text += '; reboot pending: SChannel/WinHTTP changes take effect after a restart'
+    }
+    Write-Output $text
     exit 0
 }
 $text = 'tlsgate: not compliant, ' + $differ.Count + ' of ' + $Settings.Count + ' values differ: ' + ($differ -join '; ')

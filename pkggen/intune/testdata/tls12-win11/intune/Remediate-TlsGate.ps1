@@ -60,6 +60,7 @@ $TlsGate = @{
     OS         = 'win11'
     DataDir    = (Join-Path $env:ProgramData 'tlsgate')
     BackupName = 'backup-tlsgate-tls12-win11.json'
+    RebootName = 'reboot-pending-tlsgate-tls12-win11'
     EventSource = 'tlsgate'
 }
 
@@ -298,6 +299,34 @@ function Stop-TlsGateTranscript {
     }
 }
 
+function Get-TlsGateRebootMarker {
+    return (Join-Path $TlsGate.DataDir $TlsGate.RebootName)
+}
+
+# True when Apply or Remediate changed a reboot-bound value after the last
+# boot (they leave a marker file; a reboot makes it older than the boot).
+function Test-TlsGateRebootPending {
+    $marker = Get-TlsGateRebootMarker
+    if (-not (Test-Path -LiteralPath $marker)) {
+        return $false
+    }
+    try {
+        $boot = (Get-CimInstance -ClassName Win32_OperatingSystem).LastBootUpTime
+        return ((Get-Item -LiteralPath $marker).LastWriteTime -gt $boot)
+    } catch {
+        return $true
+    }
+}
+
+function Set-TlsGateRebootPending {
+    try {
+        New-Item -ItemType Directory -Path $TlsGate.DataDir -Force | Out-Null
+        [System.IO.File]::WriteAllText((Get-TlsGateRebootMarker), (Get-Date).ToUniversalTime().ToString('o'))
+    } catch {
+        Write-Verbose ('tlsgate: could not record the pending reboot: ' + $_.Exception.Message)
+    }
+}
+
 function Get-TlsGateBackupPath {
     param(
         [string]$BackupPath
@@ -402,6 +431,7 @@ try {
             }
             $msg = 'tlsgate: policy ' + $TlsGate.Policy + ' applied; changed ' + $changed.Count + ' of ' + $Settings.Count + ' values: ' + ($changed -join '; ')
             if ($reboot) {
+                Set-TlsGateRebootPending
                 $msg += '. Restart the computer to finish (SChannel/WinHTTP values).'
                 $code = 0
             } else {

@@ -1,19 +1,24 @@
 using System;
 using System.Runtime.InteropServices;
 
-internal static class WinHttp
+static class WinHttp
 {
-    private const uint WINHTTP_OPTION_SECURE_PROTOCOLS = 84;
-    private const uint WINHTTP_FLAG_SECURE_PROTOCOL_TLS1 = 0x00000080;
-    private const uint WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2 = 0x00000800;
+    const int WINHTTP_OPTION_SECURE_PROTOCOLS = 84;
+    const int WINHTTP_OPTION_SECURITY_FLAGS = 31;
+    const int WINHTTP_FLAG_SECURE_PROTOCOL_TLS1 = 0x80;
+    const int WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2 = 0x800;
+    const int SECURITY_FLAG_IGNORE_UNKNOWN_CA = 0x100;
 
     [DllImport("winhttp.dll", SetLastError = true)]
-    private static extern bool WinHttpSetOption(IntPtr hInternet, uint dwOption, ref uint lpBuffer, uint dwBufferLength);
+    static extern bool WinHttpSetOption(IntPtr hInternet, int dwOption, ref int lpBuffer, int dwBufferLength);
 
-    public static void Configure(IntPtr session)
+    static void Configure(IntPtr session)
     {
-        uint protocols = WINHTTP_FLAG_SECURE_PROTOCOL_TLS1 | WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2;
-        WinHttpSetOption(session, WINHTTP_OPTION_SECURE_PROTOCOLS, ref protocols, sizeof(uint));
-        var msg = @"WinHttpSetOption(session, 84, ref protocols, 4)";
+        int protocols = WINHTTP_FLAG_SECURE_PROTOCOL_TLS1 | WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2;
+        WinHttpSetOption(session, WINHTTP_OPTION_SECURE_PROTOCOLS, ref protocols, 4);
+        int modern = WINHTTP_FLAG_SECURE_PROTOCOL_TLS1_2;
+        WinHttpSetOption(session, WINHTTP_OPTION_SECURE_PROTOCOLS, ref modern, 4);
+        int flags = SECURITY_FLAG_IGNORE_UNKNOWN_CA;
+        WinHttpSetOption(session, WINHTTP_OPTION_SECURITY_FLAGS, ref flags, 4);
     }
 }
