@@ -2,7 +2,8 @@
 # Benchmark: tlsgate scan vs ripgrep on the same generated tree.
 #
 # Generates (fixed seed 1) a tree of realistic .NET sources, PowerShell
-# scripts and App.config files, SIZE_MB large (default 200), in which a
+# scripts and App.config files with a Visual Studio .gitignore at the root,
+# SIZE_MB large (default 200), in which a
 # fraction DENSITY (default 0.002, i.e. 2 lines per 1000) of the lines carry a
 # rule anchor — half real findings, half tricky negatives (HasFlag reads,
 # removal idioms, comments). Then times, side by side, cold cache (page cache
@@ -25,10 +26,10 @@ command -v rg >/dev/null || { echo "bench: ripgrep (rg) is required" >&2; exit 2
 [ -x /usr/bin/time ] || { echo "bench: GNU time (/usr/bin/time) is required" >&2; exit 2; }
 
 go build -trimpath -o "$work/tlsgate" ./cmd/tlsgate
-if [ ! -f "$tree/.generated-$size_mb-$density" ]; then
+if [ ! -f "$tree/.generated-v2-$size_mb-$density" ]; then
   rm -rf "$tree"
   go run ./bench/gen -out "$tree" -size $((size_mb * 1024 * 1024)) -seed 1 -density "$density"
-  touch "$tree/.generated-$size_mb-$density"
+  touch "$tree/.generated-v2-$size_mb-$density"
 fi
 echo "tree: $tree ($(du -sh "$tree" | cut -f1), $(find "$tree" -type f | wc -l) files)"
 

@@ -207,23 +207,42 @@ type produced struct {
 // Manifest is manifest.json (CONTRACTS.md); Bundle.Extra entries are added
 // as further top-level fields.
 type Manifest struct {
-	SchemaVersion int                `json:"schema_version"`
-	Policy        string             `json:"policy"`
-	OS            string             `json:"os"`
-	Artifacts     []Artifact         `json:"artifacts"`
-	Settings      []settings.Setting `json:"settings"`
+	SchemaVersion int               `json:"schema_version"`
+	Policy        string            `json:"policy"`
+	OS            string            `json:"os"`
+	Artifacts     []Artifact        `json:"artifacts"`
+	Settings      []ManifestSetting `json:"settings"`
+}
+
+// ManifestSetting is one manifest.json "settings" entry: exactly the
+// CONTRACTS.md fields, nothing more (settings.Setting carries more).
+type ManifestSetting struct {
+	Hive   string `json:"hive"`
+	Key    string `json:"key"`
+	View   string `json:"view"`
+	Name   string `json:"name"`
+	Type   string `json:"type"`
+	Value  uint32 `json:"value"`
+	Reason string `json:"reason"`
+	Reboot bool   `json:"reboot"`
+}
+
+// manifestSettings converts the plan's settings to manifest entries.
+func manifestSettings(in []settings.Setting) []ManifestSetting {
+	out := make([]ManifestSetting, 0, len(in))
+	for _, s := range in {
+		out = append(out, ManifestSetting{Hive: s.Hive, Key: s.Key, View: string(s.View), Name: s.Name, Type: s.Type, Value: s.Value, Reason: s.Reason, Reboot: s.Reboot})
+	}
+	return out
 }
 
 var reserved = map[string]bool{"schema_version": true, "policy": true, "os": true, "artifacts": true, "settings": true}
 
 // ManifestJSON returns the manifest bytes for the bundle's current artifacts.
 func (b *Bundle) ManifestJSON() ([]byte, error) {
-	m := Manifest{SchemaVersion: 1, Policy: b.Plan.Policy, OS: b.Plan.OS, Artifacts: b.Artifacts, Settings: b.Plan.Settings}
+	m := Manifest{SchemaVersion: 1, Policy: b.Plan.Policy, OS: b.Plan.OS, Artifacts: b.Artifacts, Settings: manifestSettings(b.Plan.Settings)}
 	if m.Artifacts == nil {
 		m.Artifacts = []Artifact{}
-	}
-	if m.Settings == nil {
-		m.Settings = []settings.Setting{}
 	}
 	base, err := json.Marshal(m)
 	if err != nil {

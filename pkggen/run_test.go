@@ -9,6 +9,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -111,10 +112,14 @@ func TestRunManifest(t *testing.T) {
 			t.Fatalf("%d settings in manifest, plan has %d", len(sets), len(b.Plan.Settings))
 		}
 		for i, s := range sets {
-			for _, k := range []string{"hive", "key", "view", "name", "type", "value", "reason", "reboot"} {
+			contract := []string{"hive", "key", "view", "name", "type", "value", "reason", "reboot"}
+			for _, k := range contract {
 				if _, ok := s[k]; !ok {
 					t.Errorf("setting %d lacks %q", i, k)
 				}
+			}
+			if len(s) != len(contract) {
+				t.Errorf("setting %d has keys %v, want exactly %v", i, mapKeys(s), contract)
 			}
 			want := b.Plan.Settings[i]
 			if s["key"] != want.Key || s["view"] != string(want.View) || s["value"].(float64) != float64(want.Value) || strings.Contains(s["key"].(string), "Wow6432Node") || strings.HasPrefix(s["key"].(string), "HKLM") {
@@ -332,4 +337,13 @@ func BenchmarkRun(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+func mapKeys(m map[string]any) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
 }

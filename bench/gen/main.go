@@ -41,6 +41,147 @@ var filler = []string{
 	"            var response = await client.GetAsync($\"api/products/{id}\", cancellationToken);",
 }
 
+// visualStudioGitignore is a realistic root .gitignore (the scanner honours it).
+const visualStudioGitignore = `## Visual Studio .gitignore (subset of the standard template)
+*.rsuser
+*.suo
+*.user
+*.userosscache
+*.sln.docstates
+[Dd]ebug/
+[Dd]ebugPublic/
+[Rr]elease/
+[Rr]eleases/
+x64/
+x86/
+[Ww][Ii][Nn]32/
+[Aa][Rr][Mm]/
+[Aa][Rr][Mm]64/
+bld/
+[Bb]in/
+[Oo]bj/
+[Ll]og/
+[Ll]ogs/
+.vs/
+[Tt]est[Rr]esult*/
+[Bb]uild[Ll]og.*
+*.VisualState.xml
+TestResult.xml
+nunit-*.xml
+BenchmarkDotNet.Artifacts/
+project.lock.json
+artifacts/
+*_i.c
+*_p.c
+*_h.h
+*.ilk
+*.meta
+*.obj
+*.pch
+*.pdb
+*.pgc
+*.pgd
+*.rsp
+*.sbr
+*.tlb
+*.tli
+*.tlh
+*.tmp
+*.tmp_proj
+*_wpftmp.csproj
+*.log
+*.tlog
+*.vspscc
+*.vssscc
+.builds
+*.pidb
+*.svclog
+*.scc
+_Chutzpah*
+ipch/
+*.aps
+*.ncb
+*.opendb
+*.opensdf
+*.sdf
+*.cachefile
+*.VC.db
+*.psess
+*.vsp
+*.vspx
+*.sap
+_ReSharper*/
+*.[Rr]e[Ss]harper
+*.DotSettings.user
+_TeamCity*
+*.dotCover
+.axoCover/*
+!.axoCover/settings.json
+coverage*.json
+coverage*.xml
+*.coverage
+*.coveragexml
+_NCrunch_*
+.*crunch*.local.xml
+nCrunchTemp_*
+*.mm.*
+AutoTest.Net/
+publish/
+*.[Pp]ublish.xml
+*.azurePubxml
+*.pubxml
+*.publishproj
+PublishScripts/
+*.nupkg
+*.snupkg
+**/[Pp]ackages/*
+!**/[Pp]ackages/build/
+*.nuget.props
+*.nuget.targets
+csx/
+*.build.csdef
+AppPackages/
+BundleArtifacts/
+*.appx
+*.appxbundle
+*.[Cc]ache
+!?*.[Cc]ache/
+ClientBin/
+~$*
+*~
+*.dbmdl
+*.pfx
+*.publishsettings
+orleans.codegen.cs
+Generated_Code/
+_UpgradeReport_Files/
+Backup*/
+UpgradeLog*.XML
+*.mdf
+*.ldf
+FakesAssemblies/
+*.GhostDoc.xml
+node_modules/
+*.plg
+*.opt
+*.vbw
+**/*.HTMLClient/GeneratedArtifacts
+paket-files/
+.fake/
+__pycache__/
+*.pyc
+*.btp.cs
+*.btm.cs
+*.odx.cs
+*.xsd.cs
+OpenCover/
+*.binlog
+.mfractor/
+.localhistory/
+MigrationBackup/
+.ionide/
+`
+
 func main() {
 	out := flag.String("out", "bench-tree", "output directory")
 	size := flag.Int64("size", 200<<20, "total bytes to write")
@@ -48,6 +189,14 @@ func main() {
 	density := flag.Float64("density", 0.002, "fraction of lines that mention a rule anchor (half positives, half negatives)")
 	flag.Parse()
 	r := rand.New(rand.NewSource(*seed))
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	if err := os.WriteFile(filepath.Join(*out, ".gitignore"), []byte(visualStudioGitignore), 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	var total int64
 	var files, matches int
 	for n := 0; total < *size; n++ {

@@ -45,6 +45,8 @@ func (e *endpoint) ask(ctx context.Context, hello []byte, wantCert bool) answer 
 		}
 		return a
 	}
+	sent := time.Now()
+	graced := false
 	buf := make([]byte, 0, 8192)
 	tmp := make([]byte, 16384)
 	for {
@@ -58,6 +60,18 @@ func (e *endpoint) ask(ctx context.Context, hello []byte, wantCert bool) answer 
 				a.Reply = r
 				if !more || !wantCert || r.Kind != replyServerHello || r.FlightDone {
 					return a
+				}
+				// Decided; the Certificate message belongs to the same
+				// flight. Wait for it about as long as the ServerHello
+				// took (one more round trip for a large chain), not for
+				// the whole deadline: a server that stalls here costs
+				// little.
+				if !graced && ctx.Err() == nil {
+					graced = true
+					grace := max(100*time.Millisecond, time.Since(sent))
+					if d := time.Now().Add(grace); d.Before(deadline) {
+						conn.SetReadDeadline(d)
+					}
 				}
 			}
 			if len(buf) >= maxFlight {

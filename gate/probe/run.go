@@ -62,6 +62,7 @@ const (
 type runner struct {
 	opts     Options
 	global   chan struct{}
+	targets  chan struct{}
 	roots    func() *x509.CertPool
 	rootsErr error
 
@@ -96,7 +97,11 @@ func Run(ctx context.Context, targets []Target, opts Options) []Result {
 		ctx, cancel = context.WithTimeout(ctx, opts.Deadline)
 		defer cancel()
 	}
-	r := &runner{opts: opts, global: make(chan struct{}, opts.Concurrency)}
+	// Endpoints in progress are bounded too (two waves' worth), so that a
+	// list of thousands of targets neither resolves them all at once nor
+	// parks thousands of connection goroutines.
+	perWave := max(1, opts.Concurrency/min(opts.PerHost, WaveSize))
+	r := &runner{opts: opts, global: make(chan struct{}, opts.Concurrency), targets: make(chan struct{}, 2*perWave)}
 	// The CA file is checked now; the system roots load while the first
 	// wave is in flight.
 	_, r.rootsErr = readCAFile(opts.CAFile)
@@ -174,6 +179,12 @@ func (r *runner) target(ctx context.Context, t Target) []Result {
 	}
 	if !ValidStartTLS(starttls) {
 		return fail(fmt.Sprintf("unknown STARTTLS protocol %q", starttls))
+	}
+	select {
+	case r.targets <- struct{}{}:
+		defer func() { <-r.targets }()
+	case <-ctx.Done():
+		return fail("canceled")
 	}
 	if r.rootsErr != nil {
 		return fail(r.rootsErr.Error())
@@ -295,10 +306,17 @@ func (r *runner) endpoint(ctx context.Context, ep *endpoint) Result {
 		certConn  bool
 		certAsked bool
 	)
+	// The certificate handshake may be cut short once the raw wave is
+	// done and has a certificate (see below).
+	cctx, ccancel := context.WithCancel(ctx)
+	defer ccancel()
+	var raw sync.WaitGroup
 	for i, q := range qs {
 		wg.Add(1)
+		raw.Add(1)
 		go func() {
 			defer wg.Done()
+			defer raw.Done()
 			rel, ok := r.acquire(ctx, hostSem)
 			if !ok {
 				answers[i] = answer{End: "canceled"}
@@ -321,11 +339,25 @@ func (r *runner) endpoint(ctx context.Context, ep *endpoint) Result {
 		}
 		defer rel()
 		certAsked = true
-		certRaw, certConn, certErr = ep.handshakeCert(ctx)
+		certRaw, certConn, certErr = ep.handshakeCert(cctx)
 		if certConn {
 			r.conns.Add(1)
 		}
 	}()
+	// When every raw question is answered and one of them carried the
+	// certificate in clear, a certificate handshake that still hangs (a
+	// server stalling after its ServerHello) gets as long again as the raw
+	// wave took, at least 250 ms, and is then given up: the raw
+	// certificate is used instead.
+	raw.Wait()
+	waveTime := time.Since(start)
+	for _, a := range answers {
+		if len(a.Reply.Certs) > 0 {
+			t := time.AfterFunc(max(250*time.Millisecond, waveTime), func() { ccancel() })
+			defer t.Stop()
+			break
+		}
+	}
 	wg.Wait()
 
 	for _, a := range answers {

@@ -378,3 +378,34 @@ func TestProgress(t *testing.T) {
 		t.Errorf("progress output %q", out)
 	}
 }
+
+func TestManyTargetsInOrder(t *testing.T) {
+	pki := testsrv.NewPKI(t)
+	srv := testsrv.Start(t, pki, "sslv3")
+	dead, err := testsrv.Unreachable("tcp4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ts []probe.Target
+	for i := 0; i < 300; i++ {
+		if i%3 == 0 {
+			ts = append(ts, target(t, srv.Addr))
+		} else {
+			ts = append(ts, target(t, dead))
+		}
+	}
+	res := probe.Run(context.Background(), ts, probe.Options{Concurrency: 64})
+	if len(res) != len(ts) {
+		t.Fatalf("%d results for %d targets", len(res), len(ts))
+	}
+	for i, r := range res {
+		if r.Target != ts[i].String() {
+			t.Fatalf("result %d is %s, want %s", i, r.Target, ts[i])
+		}
+		if i%3 == 0 {
+			wantProtocols(t, r, "rarrrr")
+		} else if r.Conclusive() || r.Connections != 0 {
+			t.Fatalf("unreachable target %d: conclusive %v, %d connections", i, r.Conclusive(), r.Connections)
+		}
+	}
+}

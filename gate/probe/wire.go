@@ -183,6 +183,15 @@ const (
 	replyMalformed                    // a TLS record that breaks the rules
 )
 
+var replyKindNames = [...]string{"none", "server hello", "hello retry request", "alert", "SSL 2.0 server hello", "SSL 2.0 error", "not TLS", "malformed"}
+
+func (k replyKind) String() string {
+	if k < 0 || int(k) >= len(replyKindNames) {
+		return fmt.Sprintf("replyKind(%d)", int(k))
+	}
+	return replyKindNames[k]
+}
+
 // reply is what parseFlight learned from the bytes received so far.
 type reply struct {
 	Kind replyKind

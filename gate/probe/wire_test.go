@@ -68,7 +68,7 @@ func TestCaptures(t *testing.T) {
 				t.Fatalf("parser wants more bytes of a complete capture")
 			}
 			if r.Kind != c.kind || r.Version != c.version || r.Suite != c.suite || len(r.Certs) != c.certs {
-				t.Errorf("got kind %d version %04x suite %04x certs %d (%s), want kind %d version %04x suite %04x certs %d",
+				t.Errorf("got %v version %04x suite %04x certs %d (%s), want %v version %04x suite %04x certs %d",
 					r.Kind, r.Version, r.Suite, len(r.Certs), r.Problem, c.kind, c.version, c.suite, c.certs)
 			}
 			// Every prefix must either ask for more or decide the same way
@@ -76,7 +76,7 @@ func TestCaptures(t *testing.T) {
 			for i := 0; i < len(data); i++ {
 				pr, _ := parseFlight(data[:i])
 				if pr.Kind != replyNone && pr.Kind != r.Kind {
-					t.Fatalf("prefix %d decided kind %d, full capture %d", i, pr.Kind, r.Kind)
+					t.Fatalf("prefix %d decided %v, full capture %v", i, pr.Kind, r.Kind)
 				}
 			}
 		})
@@ -140,7 +140,7 @@ func TestParseFlight(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r, more := parseFlight(tt.in)
 			if r.Kind != tt.kind || more != tt.more || r.Version != tt.version || r.Alert != tt.alert {
-				t.Errorf("got kind %d more %v version %04x alert %d (%s), want kind %d more %v version %04x alert %d",
+				t.Errorf("got %v more %v version %04x alert %d (%s), want %v more %v version %04x alert %d",
 					r.Kind, more, r.Version, r.Alert, r.Problem, tt.kind, tt.more, tt.version, tt.alert)
 			}
 		})
@@ -247,7 +247,7 @@ func FuzzParseFlight(f *testing.F) {
 		// Appending bytes never changes a decision already made.
 		r2, _ := parseFlight(append(append([]byte(nil), data...), 0x16, 3, 3, 0, 0))
 		if r2.Kind != r.Kind && r.Kind != replyServerHello {
-			t.Fatalf("decision changed from %d to %d by trailing bytes", r.Kind, r2.Kind)
+			t.Fatalf("decision changed from %v to %v by trailing bytes", r.Kind, r2.Kind)
 		}
 	})
 }

@@ -24,6 +24,7 @@ var anchors = []string{
 	"securityprotocol", "sslprotocol", // ServicePointManager.SecurityProtocol, SslProtocols, -SslProtocol
 	"validationcallback", "certificatepolicy", "skipcertificatecheck", "dangerousaccept",
 	"setswitch", "winhttpsetoption",
+	"schusestrongcrypto", "systemdefaulttlsversions", // registry writes from installer code
 }
 
 // psAnchors are the extra anchors of PowerShell-bearing files (registry
@@ -46,6 +47,9 @@ var lowerTab = func() (t [256]byte) {
 type anchorSet struct {
 	keys    [1 << anchorBits]uint32
 	needles [1 << anchorBits][]string
+	// bigram has a bit for every (3rd, 4th) lower-case byte pair of a
+	// prefix: most positions are rejected by this one L1-resident lookup
+	bigram [1 << 16 / 64]uint64
 }
 
 // ignoreMarker starts an inline suppression; the anchor pass notes it too.
@@ -66,6 +70,8 @@ func newAnchorSet(needles ...[]string) *anchorSet {
 			}
 			s.keys[i] = k
 			s.needles[i] = append(s.needles[i], n)
+			b := k & 0xFFFF
+			s.bigram[b>>6] |= 1 << (b & 63)
 		}
 	}
 	return s
@@ -94,7 +100,7 @@ func (s *anchorSet) find(text string) (found, marker bool) {
 	var h uint32
 	for i := 0; i < len(text); i++ {
 		h = h<<8 | uint32(lowerTab[text[i]])
-		if i < 3 {
+		if b := h & 0xFFFF; s.bigram[b>>6]&(1<<(b&63)) == 0 || i < 3 {
 			continue
 		}
 		ns := s.lookup(h)

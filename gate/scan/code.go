@@ -185,7 +185,7 @@ var guardRe = regexp.MustCompile(`(?i)insecure|skip|allowinvalid|allowuntrusted|
 // identifiers are rejected without lower-casing them.
 var sinkLen = func() (m [64]bool) {
 	for _, n := range []string{"securityprotocol", "sslprotocols", "enabledsslprotocols", "dangerousacceptanyservercertificatevalidator",
-		"certificatepolicy", "setswitch", "sslstream", "winhttpsetoption", "invokemember", "skipcertificatecheck"} {
+		"certificatepolicy", "setswitch", "sslstream", "winhttpsetoption", "invokemember", "skipcertificatecheck", "setvalue"} {
 		m[len(n)] = true
 	}
 	for n := range sslMethodNames {
@@ -201,7 +201,7 @@ var sinkLen = func() (m [64]bool) {
 var sinkNames = func() map[string]bool {
 	m := map[string]bool{}
 	for _, n := range []string{"securityprotocol", "sslprotocols", "enabledsslprotocols", "dangerousacceptanyservercertificatevalidator",
-		"certificatepolicy", "setswitch", "sslstream", "winhttpsetoption", "invokemember", "skipcertificatecheck"} {
+		"certificatepolicy", "setswitch", "sslstream", "winhttpsetoption", "invokemember", "skipcertificatecheck", "setvalue"} {
 		m[n] = true
 	}
 	for n := range sslMethodNames {
@@ -264,6 +264,7 @@ func (a *analyzer) scan() {
 	a.res.directives = append(a.res.directives, a.lx.Directives...)
 	region := a.f.Text[a.t0():a.tEnd()]
 	hasSslMember := strings.Contains(region, "SslProtocols.")
+	hasRegistry := strings.Contains(region, "Registry") && (strings.Contains(region, "SchUseStrongCrypto") || strings.Contains(region, "SCHANNEL") || strings.Contains(region, "SystemDefaultTlsVersions") || strings.Contains(region, "SecureProtocols"))
 	hasCbType := strings.Contains(region, "RemoteCertificateValidationCallback") || strings.Contains(region, "SslPolicyErrors, bool>")
 	for i := 0; i < len(a.t); i++ {
 		t := a.t[i]
@@ -297,6 +298,9 @@ func (a *analyzer) scan() {
 				a.winHTTPSetOption(i)
 			case low == "invokemember" && a.isOp(i+1, "("):
 				a.invokeMemberSetSwitch(i)
+			case low == "setvalue" && a.lang != LangPS && a.isOp(i+1, "(") && a.isOp(i-1, ".") && hasRegistry:
+				// Registry.SetValue / RegistryKey.SetValue in installer code
+				a.psSetValue(i)
 			case low == "skipcertificatecheck" && a.lang == LangPS && a.isOp(i+1, "="):
 				// splatting hashtable @{ SkipCertificateCheck = $true }
 				v, _ := a.fold(i+2, a.stmtEnd(i+2), nil)
@@ -328,6 +332,15 @@ func (a *analyzer) scan() {
 		a.need()
 		a.psRegistry()
 	}
+}
+
+// text returns the source of tokens [s, e) ("" for an empty or invalid range).
+func (a *analyzer) text(s, e int) string {
+	e = min(e, len(a.t))
+	if s < 0 || s >= e {
+		return ""
+	}
+	return a.f.Text[a.t[s].Start:a.t[e-1].End]
 }
 
 // t0 and tEnd are the byte range the analyzer's tokens cover.
@@ -660,7 +673,7 @@ func (a *analyzer) sslValueAssign(i int) {
 // library default insecure for every consumer, detection-rules.md §6).
 func (a *analyzer) defaultValidator(i int) {
 	a.need()
-	if a.isOp(i+1, "=") || a.enclosingMethod(i) != nil {
+	if i < 1 || a.isOp(i+1, "=") || a.enclosingMethod(i) != nil {
 		return
 	}
 	// the declaration: from the previous ';', '{' or '}' up to '='
@@ -1176,7 +1189,7 @@ func (a *analyzer) certificatePolicySink(i int) {
 		}
 		if a.lang == LangPS && a.isOp(j, "[") {
 			cl := a.match(j)
-			if a.isOp(cl+1, "::") && a.isIdent(cl+2, "new") {
+			if cl < len(a.t) && a.isOp(cl+1, "::") && a.isIdent(cl+2, "new") {
 				typ = strings.TrimSpace(a.f.Text[a.t[j].End:a.t[cl].Start])
 				break
 			}
@@ -1377,7 +1390,7 @@ func (a *analyzer) winHTTPSetOption(i int) {
 		return
 	}
 	ov, _ := a.fold(args[1][0], args[1][1], nil)
-	optText := strings.ToUpper(a.f.Text[a.t[args[1][0]].Start:a.t[args[1][1]-1].End])
+	optText := strings.ToUpper(a.text(args[1][0], args[1][1]))
 	opt := uint64(0)
 	switch {
 	case ov.ok:
@@ -1392,7 +1405,7 @@ func (a *analyzer) winHTTPSetOption(i int) {
 		vs++
 	}
 	v, _ := a.fold(vs, ve, a.enclosingMethod(i))
-	txt := strings.ToUpper(a.f.Text[a.t[vs].Start:a.t[ve-1].End])
+	txt := strings.ToUpper(a.text(vs, ve))
 	s := a.stmtStart(i)
 	e := a.stmtEnd(s)
 	if e <= cl {

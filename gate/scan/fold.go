@@ -581,6 +581,7 @@ func (p *folder) callHelper(name string, args [][2]int) val {
 // splitArgs splits the argument tokens [s, e) at top-level commas.
 func (a *analyzer) splitArgs(s, e int) [][2]int {
 	var out [][2]int
+	e = min(e, len(a.t))
 	if s >= e {
 		return out
 	}

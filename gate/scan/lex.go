@@ -36,13 +36,13 @@ const (
 // Token is one lexical token. Start/End are byte offsets in the file text.
 type Token struct {
 	Kind       TokKind
+	HereString bool   // a PowerShell here-string or a raw string
 	Text       string // raw text
 	Val        string // decoded string content, variable/parameter name
 	Start, End int
 	// ContentStart is the offset where a string's verbatim content starts
 	// (here-strings, verbatim strings), for embedded-language analysis.
 	ContentStart int
-	HereString   bool
 }
 
 // Span is a comment or directive with its offsets.

@@ -340,6 +340,9 @@ func (a *analyzer) collect() {
 				continue
 			}
 			vs := i + 1
+			if vs >= len(a.t) {
+				continue
+			}
 			ve := a.stmtEnd(vs)
 			name := nt.Text
 			if nt.Kind == TVar {

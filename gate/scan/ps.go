@@ -349,7 +349,7 @@ func (a *analyzer) psSetValue(i int) {
 	var key, name, value, typ string
 	var ok bool
 	switch {
-	case strings.Contains(recv, "registry]") && len(args) >= 3:
+	case (strings.Contains(recv, "registry]") || a.lang != LangPS && strings.HasSuffix(recv, "registry.")) && len(args) >= 3:
 		if key, ok = a.psStr(args[0][0], args[0][1]); !ok {
 			return
 		}
@@ -365,10 +365,15 @@ func (a *analyzer) psSetValue(i int) {
 	case len(args) >= 2:
 		// $key.SetValue(name, value) where $key = …CreateSubKey('path') / OpenSubKey('path', $true)
 		recvTok := a.tok(i - 2)
-		if recvTok.Kind != TVar {
+		rname := recvTok.Val
+		switch {
+		case recvTok.Kind == TVar:
+		case recvTok.Kind == TIdent && a.lang != LangPS:
+			rname = a.key(recvTok.Text)
+		default:
 			return
 		}
-		key, ok = a.subKeyPath(recvTok.Val, i)
+		key, ok = a.subKeyPath(rname, i)
 		if !ok {
 			return
 		}

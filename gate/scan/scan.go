@@ -24,8 +24,6 @@ import (
 	"sync"
 	"time"
 
-	ignore "github.com/sabhiram/go-gitignore"
-
 	"github.com/tlsgate/tlsgate/gate/finding"
 	"github.com/tlsgate/tlsgate/gate/policy"
 	"github.com/tlsgate/tlsgate/gate/scan/project"
@@ -243,7 +241,13 @@ func processFile(e entry, limit int64, buf *[]byte) fileOut {
 		return note(rules.Unreadable, fmt.Sprintf("cannot decode file: %v", err))
 	}
 	f := source.New(e.rel, kind, text, enc)
-	res := analyzeFile(f, buf)
+	res, perr := safeAnalyze(f, buf)
+	if perr != nil {
+		// an analyzer bug must not end the scan: the file is still handed to
+		// the application model, and the failure is reported
+		return fileOut{file: f, res: &fileResult{}, note: &finding.Notification{RuleID: rules.ParseFailure, Level: finding.Warning,
+			Message: fmt.Sprintf("code analysis failed (%v); the code rules did not run on this file", perr), Location: finding.Location{Path: e.rel}}}
+	}
 	out := fileOut{file: f, res: res}
 	out.supps, out.ca = fileSuppressions(f, res, buf)
 	if dropText(kind) && !hasRegFacts(res) {
@@ -251,6 +255,16 @@ func processFile(e entry, limit int64, buf *[]byte) fileOut {
 		out.file = source.New(e.rel, kind, "", enc)
 	}
 	return out
+}
+
+// safeAnalyze runs the code analyzers, turning a panic into an error.
+func safeAnalyze(f *source.File, buf *[]byte) (res *fileResult, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = nil, fmt.Errorf("internal error: %v", r)
+		}
+	}()
+	return analyzeFile(f, buf), nil
 }
 
 // dropText reports whether the application model never reads a file kind's
@@ -281,26 +295,8 @@ func walk(ctx context.Context, root string) ([]entry, []finding.Notification, []
 		realRoot = root
 	}
 	realRoot, _ = filepath.Abs(realRoot)
-	type ign struct {
-		dir string // slash-relative dir ("" = root)
-		gi  *ignore.GitIgnore
-	}
-	var igns []ign
-	ignored := func(rel string, dir bool) bool {
-		for _, g := range igns {
-			if g.dir != "" && !strings.HasPrefix(rel, g.dir+"/") {
-				continue
-			}
-			r := rel
-			if g.dir != "" {
-				r = rel[len(g.dir)+1:]
-			}
-			if g.gi.MatchesPath(r) || dir && g.gi.MatchesPath(r+"/") {
-				return true
-			}
-		}
-		return false
-	}
+	var igns ignoreStack
+	ignored := igns.ignored
 	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if ctx.Err() != nil {
 			return fs.SkipAll
@@ -323,8 +319,9 @@ func walk(ctx context.Context, root string) ([]entry, []finding.Notification, []
 			if rel != "" && (skipDirs[strings.ToLower(d.Name())] || ignored(rel, true)) {
 				return fs.SkipDir
 			}
-			if gi, err := ignore.CompileIgnoreFile(filepath.Join(p, ".gitignore")); err == nil {
-				igns = append(igns, ign{dir: rel, gi: gi})
+			if gi := loadGitIgnore(filepath.Join(p, ".gitignore"), rel); gi != nil {
+				igns = append(igns, gi)
+				ignored = igns.ignored
 			}
 			return nil
 		}

@@ -17,7 +17,7 @@ const (
 	swSysDef = "Switch.System.Net.DontEnableSystemDefaultTlsVersions"
 )
 
-var fixOrder = map[string]int{"code": 0, "switch": 1, "retarget": 2, "package": 3, "host": 4}
+var fixOrder = map[string]int{"code": 0, "switch": 1, "retarget": 2, "package": 3, "endpoint": 4, "host": 5}
 
 // fixes computes the candidate fixes of a failing pair, each judged by
 // re-running the application model with only that fix applied, and ranks
@@ -123,7 +123,14 @@ func fixes(in Input, p *policy.Policy, app *finding.Application, r *probe.Result
 		Detail:  "sets SchUseStrongCrypto and SystemDefaultTlsVersions (and the SChannel client protocols) machine-wide; restart the application afterwards"}
 	try(f, offer(app, finding.StateWithPackage))
 
-	// 5. A newer host: only when nothing on the application's side is
+	// 5. The endpoint: when the pair connects only below the policy
+	// minimum, the endpoint must accept the minimum. That alone is enough
+	// when the application already offers a protocol at or above it.
+	if s0 := side(p, p.Client.OS, shipped, r); s0.Verdict == PolicyFail {
+		out = append(out, endpointFix(p, shipped, r))
+	}
+
+	// 6. A newer host: only when nothing on the application's side is
 	// enough (an endpoint that needs TLS 1.3, or suites an old SChannel
 	// lacks), name the oldest OS family that would work as shipped.
 	enough := false
@@ -199,7 +206,7 @@ func fixSummary(fs []Fix, endpoint string) string {
 func endpointAdvice(p *policy.Policy, o Offer, r *probe.Result, s Side) string {
 	switch {
 	case s.Verdict == PolicyFail:
-		return ""
+		return fmt.Sprintf("the endpoint %s must accept %s or later (the policy minimum), and the application must offer it", r.Target, p.MinVersion)
 	case len(s.Common) == 0 && o.Protocols != 0:
 		hi := highest(o.Protocols)
 		if hi < p.MinVersion {
@@ -219,6 +226,44 @@ func endpointAdvice(p *policy.Policy, o Offer, r *probe.Result, s Side) string {
 		}
 	}
 	return ""
+}
+
+// endpointFix is the fix of a pair that connects only below the policy
+// minimum: make the endpoint accept the minimum (or the highest protocol
+// the application offers above it), with a suite the client offers.
+func endpointFix(p *policy.Policy, o Offer, r *probe.Result) Fix {
+	want := p.MinVersion
+	above := finding.ProtocolSet(0)
+	for _, q := range o.Protocols.List() {
+		if q >= p.MinVersion {
+			above = above.With(q)
+		}
+	}
+	if above != 0 {
+		want = highest(above)
+	}
+	f := Fix{Kind: "endpoint", Sufficient: above != 0}
+	f.Title = fmt.Sprintf("enable %s on the endpoint %s (the policy minimum is %s; it accepts only %s)", want, r.Target, p.MinVersion, names(r.Accepts()))
+	if above != 0 {
+		f.Result = Compatible
+		w := want
+		f.Negotiated = &w
+		f.Detail = fmt.Sprintf("the application already offers %s; the endpoint also needs a cipher suite the client offers", names(above))
+		key := ""
+		if r.Certificate != nil {
+			key = strings.ToUpper(r.Certificate.KeyType)
+		}
+		for _, c := range clientOffers(p.Client.OS, o.StrongCrypto, want) {
+			if ft := factsOf(c.Name); ft.kex == "ECDHE" && ft.cipher == "AEAD" && (key == "" || ft.auth == key) {
+				f.Detail += ", e.g. " + c.Name
+				break
+			}
+		}
+	} else {
+		f.Result = PolicyFail
+		f.Detail = fmt.Sprintf("not enough alone: the application offers only %s here, so it also needs one of the application fixes that makes it offer %s", names(o.Protocols), p.MinVersion)
+	}
+	return f
 }
 
 func indexOf(list []string, s string) int {

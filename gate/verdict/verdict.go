@@ -150,7 +150,7 @@ type UserError struct {
 // Fix is one way to make a pair work.
 type Fix struct {
 	Rank int `json:"rank"`
-	// Kind is "code", "switch", "retarget", "package" or "host".
+	// Kind is "code", "switch", "retarget", "package", "endpoint" or "host".
 	Kind     string            `json:"kind"`
 	Title    string            `json:"title"`
 	Detail   string            `json:"detail,omitempty"`

@@ -110,7 +110,7 @@ func TestPairTable(t *testing.T) {
 		{name: "4.5 web app vs TLS 1.0 only endpoint", app: web45, ep: tls10only, verdict: PolicyFail, pkg: Incompatible, outcome: Fail,
 			rules: "TLS101,TLS203"},
 		{name: "4.8 app vs TLS 1.0 only endpoint", app: app48, ep: tls10only, verdict: PolicyFail, pkg: Incompatible, outcome: Fail,
-			rules: "TLS101,TLS203"},
+			rules: "TLS101,TLS203", sufficent: []string{"endpoint"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -482,5 +482,45 @@ func TestCompatibleButUntrusted(t *testing.T) {
 	pr := d.Pairs[0]
 	if pr.Verdict != Compatible || !strings.Contains(pr.Reason, "TLS103") || d.Verdict != Fail {
 		t.Errorf("pair %s (%s), verdict %s", pr.Verdict, pr.Reason, d.Verdict)
+	}
+}
+
+// An endpoint that accepts only a protocol below the policy minimum is
+// fixed on the endpoint: the fix list names that, and says whether the
+// application already offers the minimum (then it alone is enough).
+func TestPolicyFailNamesEndpointFix(t *testing.T) {
+	tls10only := endpoint("old.test:443", finding.TLS10)
+	for _, tc := range []struct {
+		name       string
+		app        finding.Application
+		sufficient bool
+	}{
+		{"4.8 app offers TLS 1.2 already", app48, true},
+		{"4.5 web app offers only TLS 1.0", web45, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := run(t, "tls12", []finding.Application{tc.app}, tls10only)
+			pr := d.Pairs[0]
+			var ep *Fix
+			for i := range pr.Fixes {
+				if pr.Fixes[i].Kind == "endpoint" {
+					ep = &pr.Fixes[i]
+				}
+			}
+			if ep == nil {
+				t.Fatalf("no endpoint fix in %+v", pr.Fixes)
+			}
+			if ep.Sufficient != tc.sufficient || !strings.Contains(ep.Title, "old.test:443") || !strings.Contains(ep.Title, "TLS 1.2") {
+				t.Errorf("endpoint fix = %+v, want sufficient=%v naming old.test:443 and TLS 1.2", ep, tc.sufficient)
+			}
+			if tc.sufficient && pr.Fixes[0].Kind != "endpoint" {
+				t.Errorf("first fix = %s, want the endpoint fix", pr.Fixes[0].Kind)
+			}
+			for _, f := range d.Findings {
+				if f.RuleID == RuleForbiddenOnly && !strings.Contains(f.Fix, "old.test:443") {
+					t.Errorf("TLS203 fix text %q does not name the endpoint", f.Fix)
+				}
+			}
+		})
 	}
 }

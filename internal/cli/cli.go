@@ -91,8 +91,8 @@ func Usagef(format string, a ...any) error { return &UsageError{fmt.Errorf(forma
 func commands() []*Command {
 	return []*Command{
 		scanCommand(),
-		versionCommand(),
 		probeCommand(),
+		versionCommand(),
 		genCommand(),
 		gateCommand(),
 		policyCommand(),

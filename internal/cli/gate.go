@@ -231,6 +231,9 @@ func planGate(env *Env, o *gateOptions) (*gatePlan, error) {
 			return nil, Usagef("--endpoint %q: %v", e, err)
 		}
 	}
+	if err := checkOutput(env, "--output", o.Output); err != nil {
+		return nil, err
+	}
 	switch o.Format {
 	case "text":
 		plan.render = func(d *verdict.Decision, env *Env) error { return writeOut(env, o.Output, d, report.GateText) }
@@ -256,6 +259,27 @@ func gateSARIF(w io.Writer, d *verdict.Decision) error {
 		return err
 	}
 	return r.Render(w, &d.Report)
+}
+
+// checkOutput refuses, before any work is done, an output path that cannot
+// be written: a folder, or a file in a folder that does not exist.
+func checkOutput(env *Env, flag, path string) error {
+	if path == "" || path == "-" {
+		return nil
+	}
+	abs := env.Abs(path)
+	if fi, err := os.Stat(abs); err == nil && fi.IsDir() {
+		return Usagef("%s %q is a folder, not a file", flag, path)
+	}
+	dir := filepath.Dir(abs)
+	fi, err := os.Stat(dir)
+	switch {
+	case err != nil:
+		return Usagef("%s %q: folder %s does not exist", flag, path, filepath.Dir(path))
+	case !fi.IsDir():
+		return Usagef("%s %q: %s is not a folder", flag, path, filepath.Dir(path))
+	}
+	return nil
 }
 
 func writeOut(env *Env, path string, d *verdict.Decision, r func(io.Writer, *verdict.Decision) error) error {

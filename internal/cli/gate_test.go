@@ -356,6 +356,11 @@ func TestGateUsageErrors(t *testing.T) {
 		{"two paths", []string{"gate", dir, dir}, "at most one PATH"},
 		{"ca file without certificates", []string{"gate", dir, "--ca-file", bad}, "no PEM certificate"},
 		{"bad timeout", []string{"gate", dir, "--timeout", "0s"}, "--timeout"},
+		{"output in a missing folder", []string{"gate", dir, "--output", filepath.Join(dir, "nope", "report.txt")}, "--output"},
+		{"output is a folder", []string{"gate", dir, "--output", dir}, "--output"},
+		{"policy is a folder", []string{"gate", dir, "--policy", dir}, dir},
+		{"host state not JSON", []string{"gate", dir, "--host-state", bad}, "bad.yml"},
+		{"endpoint without host", []string{"gate", dir, "--endpoint", "https://"}, "no host"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -71,6 +71,12 @@ func runMerge(ctx context.Context, env *Env, o *mergeOptions) int {
 		fmt.Fprintf(env.Stderr, "usage: tlsgate merge [flags] FILE...\n")
 		return ExitUsage
 	}
+	for _, out := range []struct{ flag, path string }{{"--output", o.Output}, {"--sarif-output", o.SARIFOutput}} {
+		if err := checkOutput(env, out.flag, out.path); err != nil {
+			env.Errorf("merge: %v", err)
+			return ExitUsage
+		}
+	}
 	var gh *ghaction.Session
 	if o.GitHub {
 		var err error

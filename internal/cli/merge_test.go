@@ -143,6 +143,8 @@ func TestMergeSARIFAndErrors(t *testing.T) {
 		{[]string{"merge", "1.sarif"}, "only SARIF inputs"},
 		{[]string{"merge", "--format", "yaml", "1.sarif"}, `unknown format "yaml"`},
 		{[]string{"merge", "--github", "1.sarif"}, "not running on GitHub Actions"},
+		{[]string{"merge", "--format", "sarif", "--output", "nope/out.sarif", "1.sarif"}, `--output "nope/out.sarif": folder nope does not exist`},
+		{[]string{"merge", "--sarif-output", ".", "--format", "sarif", "1.sarif"}, `--sarif-output "." is a folder`},
 	} {
 		code, _, errOut := runAction(t, dir, nil, tc.args...)
 		if code != ExitUsage || !strings.Contains(errOut, tc.want) {

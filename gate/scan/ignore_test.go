@@ -1,0 +1,67 @@
+package scan
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	gitignore "github.com/sabhiram/go-gitignore"
+)
+
+// TestGitIgnoreAgreesWithReference compares the fast matcher with
+// sabhiram/go-gitignore (the reference) on Visual Studio style patterns.
+func TestGitIgnoreAgreesWithReference(t *testing.T) {
+	lines := []string{
+		"*.suo", "*.user", "[Dd]ebug/", "[Bb]in/", "[Oo]bj/", ".vs/", "*.[Cc]ache", "!keep.cache",
+		"**/[Pp]ackages/*", "!**/[Pp]ackages/build/", "publish/", "*.pubxml", "/rooted.cs", "docs/*.md",
+		"Generated_Code/", "_ReSharper*/", "~$*", "*~", "mono_crash.*", "# comment", "", "gen-*",
+		"src/**/legacy/*.cs",
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, ".gitignore"), []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mine := ignoreStack{loadGitIgnore(filepath.Join(dir, ".gitignore"), "")}
+	ref := gitignore.CompileIgnoreLines(lines...)
+	paths := []struct {
+		p   string
+		dir bool
+	}{
+		{"a.suo", false}, {"src/x.user", false}, {"Debug", true}, {"src/bin", true}, {"src/binary.cs", false},
+		{"app.cache", false}, {"keep.cache", false}, {"x/packages/y", false}, {"packages/build", true},
+		{"publish", true}, {"p.pubxml", false}, {"rooted.cs", false}, {"src/rooted.cs", false},
+		{"docs/a.md", false}, {"docs/x/a.md", false}, {"Generated_Code", true}, {"_ReSharper.Caches", true},
+		{"~$doc.docx", false}, {"file.cs~", false}, {"mono_crash.1.json", false}, {"gen-x.cs", false},
+		{"Program.cs", false}, {"src/a/legacy/Old.cs", false}, {"src/legacy.cs", false},
+	}
+	// where the reference deviates from git (checked with git check-ignore
+	// semantics): the negated packages/build/ re-includes the directory,
+	// and "~$*" matches Office lock files ('$' is not special in globs)
+	gitSays := map[string]bool{"packages/build": false, "~$doc.docx": true}
+	for _, c := range paths {
+		want := ref.MatchesPath(c.p)
+		if c.dir {
+			want = want || ref.MatchesPath(c.p+"/")
+		}
+		if g, ok := gitSays[c.p]; ok {
+			want = g
+		}
+		if got := mine.ignored(c.p, c.dir); got != want {
+			t.Errorf("%s (dir %v): ignored = %v, reference says %v", c.p, c.dir, got, want)
+		}
+	}
+}
+
+func TestGitIgnoreNestedFiles(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, ".gitignore", "*.g.cs\n")
+	write(t, dir, "sub/.gitignore", "!keep.g.cs\nlocal/\n")
+	stack := ignoreStack{loadGitIgnore(filepath.Join(dir, ".gitignore"), ""), loadGitIgnore(filepath.Join(dir, "sub", ".gitignore"), "sub")}
+	for p, want := range map[string]bool{"a.g.cs": true, "sub/a.g.cs": true, "sub/keep.g.cs": false, "other/keep.g.cs": true, "sub/local": true, "local": false} {
+		isDir := !strings.HasSuffix(p, ".cs")
+		if got := stack.ignored(p, isDir); got != want {
+			t.Errorf("%s: ignored = %v, want %v", p, got, want)
+		}
+	}
+}
