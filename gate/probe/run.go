@@ -3,6 +3,7 @@ package probe
 import (
 	"context"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -350,15 +351,18 @@ func (r *runner) endpoint(ctx context.Context, ep *endpoint) Result {
 	// wave took, at least 250 ms, and is then given up: the raw
 	// certificate is used instead.
 	raw.Wait()
-	waveTime := time.Since(start)
+	grace := max(250*time.Millisecond, time.Since(start))
 	for _, a := range answers {
 		if len(a.Reply.Certs) > 0 {
-			t := time.AfterFunc(max(250*time.Millisecond, waveTime), func() { ccancel() })
+			t := time.AfterFunc(grace, func() { ccancel() })
 			defer t.Stop()
 			break
 		}
 	}
 	wg.Wait()
+	if errors.Is(certErr, context.Canceled) && cctx.Err() != nil && ctx.Err() == nil {
+		certErr = fmt.Errorf("stalled: no end %v after the raw probes had answered", grace.Round(time.Millisecond))
+	}
 
 	for _, a := range answers {
 		if a.Connected {

@@ -409,3 +409,24 @@ func TestManyTargetsInOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestStalledCertificateHandshake: a server that stops after its
+// Certificate message hangs a full crypto/tls handshake; with a one-hour
+// timeout the run still ends, and the certificate comes from the raw probe.
+func TestStalledCertificateHandshake(t *testing.T) {
+	pki := testsrv.NewPKI(t)
+	leaf := pki.Leaf(testsrv.LeafOptions{})
+	s, err := testsrv.ServeFunc("tcp4", testsrv.StallAfterCertificate(leaf.Certificate[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	r := probe.Run(context.Background(), []probe.Target{target(t, s.Addr)}, probe.Options{Timeout: time.Hour})[0]
+	wantProtocols(t, r, "raaaar")
+	if c := r.Certificate; c == nil || c.Source != "raw" || c.Subject != "CN=localhost" {
+		t.Errorf("certificate %+v", c)
+	}
+	if !strings.Contains(strings.Join(r.Errors, "\n"), "certificate handshake: stalled") {
+		t.Errorf("errors %v, want the abandoned certificate handshake", r.Errors)
+	}
+}

@@ -7,8 +7,6 @@ package genfixture
 import (
 	"context"
 	"errors"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -106,45 +104,8 @@ func EachBuiltin(t *testing.T, check func(t *testing.T, p *policy.Policy, plan s
 }
 
 // CheckGoldenTree compares every file under dir with the golden tree
-// testdata/<test name>/ byte for byte (golden.Check per file; -update
-// rewrites the tree), and fails on a golden file with no generated
-// counterpart.
+// testdata/<test name>/ byte for byte (-update rewrites the tree).
 func CheckGoldenTree(t *testing.T, dir string) {
 	t.Helper()
-	root := filepath.Join("testdata", filepath.FromSlash(t.Name()))
-	if *golden.Update {
-		if err := os.RemoveAll(root); err != nil {
-			t.Fatal(err)
-		}
-	}
-	got := map[string]bool{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		got[rel] = true
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		golden.Check(t, filepath.Join(root, rel), data)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		if !got[rel] {
-			t.Errorf("golden file %s has no generated counterpart (run with -update to accept)", p)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	golden.CheckDir(t, filepath.Join("testdata", filepath.FromSlash(t.Name())), dir)
 }

@@ -508,3 +508,40 @@ http {
 	log, _ := os.ReadFile(d + "/error.log")
 	return nil, fmt.Errorf("nginx did not start: %s %s", stderr.String(), log)
 }
+
+// StallAfterCertificate answers a TLS-framed hello like a server that
+// accepts anything: a ServerHello for the client's version (at most TLS
+// 1.2) with the first TLS ≤ 1.2 suite offered, then its Certificate, and
+// then nothing more until the server closes. A full handshake stalls; a
+// prober must not wait for it longer than it needs.
+func StallAfterCertificate(certDER []byte) func(net.Conn, <-chan struct{}) {
+	return func(c net.Conn, stop <-chan struct{}) {
+		rec, err := readHello(c)
+		if err != nil || rec[0]&0x80 != 0 {
+			return
+		}
+		ver, suites, ok := clientHelloInfo(rec)
+		if !ok {
+			return
+		}
+		ver = min(ver, 0x0303)
+		var pick uint16
+		for _, s := range suites {
+			if s>>8 != 0x13 && s != 0x00FF {
+				pick = s
+				break
+			}
+		}
+		sh := []byte{byte(ver >> 8), byte(ver)}
+		random := make([]byte, 32)
+		rand.Read(random)
+		sh = append(sh, random...)
+		sh = append(sh, 0, byte(pick>>8), byte(pick), 0)
+		var cert []byte
+		cert = append(cert, byte(len(certDER)>>16), byte(len(certDER)>>8), byte(len(certDER)))
+		cert = append(cert, certDER...)
+		cert = append([]byte{byte(len(cert) >> 16), byte(len(cert) >> 8), byte(len(cert))}, cert...)
+		c.Write(handshakeRecord(ver, handshakeMsg(2, sh), handshakeMsg(11, cert)))
+		<-stop
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -146,4 +147,26 @@ func longKey(key string) string {
 		return root
 	}
 	return root + `\` + rest
+}
+
+var dwordLine = regexp.MustCompile(`(?m)^"([^"]+)"=dword:([0-9a-f]{8})$`)
+
+// ExportDWORDs returns the REG_DWORD values of key fullKey's own section in
+// a `reg export` text (the subkeys' sections are not included), as lower-case
+// name → eight hex digits. It returns nil when the section is missing.
+func ExportDWORDs(export, fullKey string) map[string]string {
+	header := "[" + strings.Replace(fullKey, `HKLM\`, `HKEY_LOCAL_MACHINE\`, 1) + "]\n"
+	i := strings.Index(strings.ToLower(export), strings.ToLower(header))
+	if i < 0 {
+		return nil
+	}
+	sec := export[i+len(header):]
+	if j := strings.Index(sec, "\n["); j >= 0 {
+		sec = sec[:j]
+	}
+	got := map[string]string{}
+	for _, m := range dwordLine.FindAllStringSubmatch(sec, -1) {
+		got[strings.ToLower(m[1])] = m[2]
+	}
+	return got
 }

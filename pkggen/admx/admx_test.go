@@ -3,8 +3,8 @@ package admx
 import (
 	"bytes"
 	"encoding/xml"
-	"errors"
 	"fmt"
+	"github.com/tlsgate/tlsgate/internal/genfixture"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -23,10 +23,10 @@ func TestGolden(t *testing.T) {
 		product string
 		plan    func() settings.Plan
 	}{
-		{"plain", "tlsgate TLS hardening", fixedPlan},
-		{"hostile-names", hostile, fixedPlan},
+		{"plain", "tlsgate TLS hardening", genfixture.Plan},
+		{"hostile-names", genfixture.Hostile, genfixture.Plan},
 		{"win11", "tlsgate TLS hardening", func() settings.Plan {
-			p := fixedPlan()
+			p := genfixture.Plan()
 			p.OS = "win11"
 			k := `SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.3\Client`
 			for _, n := range []string{"Enabled", "DisabledByDefault"} {
@@ -38,51 +38,33 @@ func TestGolden(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := generate(t, tt.plan(), fixedPolicy(tt.product))
-			checkGoldenTree(t, b.Dir)
+			b := genfixture.Generate(t, Generator{}, tt.plan(), genfixture.Policy(tt.product))
+			genfixture.CheckGoldenTree(t, b.Dir)
 		})
 	}
 }
 
 func TestDeterministic(t *testing.T) {
-	a := generate(t, fixedPlan(), fixedPolicy("x"))
-	b := generate(t, fixedPlan(), fixedPolicy("x"))
+	a := genfixture.Generate(t, Generator{}, genfixture.Plan(), genfixture.Policy("x"))
+	b := genfixture.Generate(t, Generator{}, genfixture.Plan(), genfixture.Policy("x"))
 	if fmt.Sprint(a.Artifacts) != fmt.Sprint(b.Artifacts) {
 		t.Fatalf("artifacts differ between runs:\n%v\n%v", a.Artifacts, b.Artifacts)
 	}
 }
 
 func TestEveryBuiltin(t *testing.T) {
-	ran := 0
-	for _, name := range policy.Names() {
-		for _, fam := range settings.Families() {
-			t.Run(name+"/"+fam.Token, func(t *testing.T) {
-				p, _ := policy.Builtin(name)
-				plan, err := settings.Build(p, fam.Token)
-				if err != nil {
-					var se *settings.Error
-					if errors.As(err, &se) {
-						t.Skipf("settings model refuses %s on %s: %v", name, fam.Token, err)
-					}
-					t.Fatal(err)
-				}
-				verifyBundle(t, generate(t, plan, p))
-				ran++
-			})
-		}
-	}
-	if ran < len(policy.Names())*len(settings.Families())/2 {
-		t.Fatalf("only %d policy × OS combinations could be built; the checks cover too little", ran)
-	}
+	genfixture.EachBuiltin(t, func(t *testing.T, p *policy.Policy, plan settings.Plan) {
+		verifyBundle(t, genfixture.Generate(t, Generator{}, plan, p))
+	})
 }
 
 func TestHostileNames(t *testing.T) {
-	for _, product := range []string{hostile, "", "]]>", `..\..\x`, "\n\n"} {
+	for _, product := range []string{genfixture.Hostile, "", "]]>", `..\..\x`, "\n\n"} {
 		t.Run(fmt.Sprintf("%q", product), func(t *testing.T) {
-			pol := fixedPolicy(product)
-			plan := fixedPlan()
+			pol := genfixture.Policy(product)
+			plan := genfixture.Plan()
 			plan.Policy = `..\..\evil "policy" $(x).yml`
-			b := generate(t, plan, pol)
+			b := genfixture.Generate(t, Generator{}, plan, pol)
 			verifyBundle(t, b)
 			for _, a := range b.Artifacts {
 				if !regexp.MustCompile(`^admx/PolicyDefinitions/(en-US/)?tlsgate-[A-Za-z0-9_-]+\.adm[xl]$`).MatchString(a.Path) {
@@ -620,10 +602,10 @@ func indexOf(list []string, s string) int {
 // FuzzNames: any product, company and policy name yields a well-formed
 // ADMX/ADML pair with safe file names and a valid namespace.
 func FuzzNames(f *testing.F) {
-	f.Add(hostile, "Acme & Co", "tls12")
+	f.Add(genfixture.Hostile, "Acme & Co", "tls12")
 	f.Add("]]>\x00\uFFFE", "\n", `..\..\x y.yml`)
 	f.Fuzz(func(t *testing.T, product, company, pol string) {
-		plan := fixedPlan()
+		plan := genfixture.Plan()
 		plan.Policy = pol
 		tm, err := Build(plan, product, company)
 		if err != nil {
@@ -661,7 +643,7 @@ func BenchmarkGenerate(b *testing.B) {
 	}
 	dir := b.TempDir()
 	for b.Loop() {
-		bd := &pkggen.Bundle{Dir: dir, Policy: p, Plan: plan, Time: fixedTime}
+		bd := &pkggen.Bundle{Dir: dir, Policy: p, Plan: plan, Time: genfixture.Time}
 		if err := (Generator{}).Generate(b.Context(), bd); err != nil {
 			b.Fatal(err)
 		}

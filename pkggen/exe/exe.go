@@ -397,7 +397,7 @@ func writeResources(modDir, arch, fileName string, m meta) error {
 	var man bytes.Buffer
 	ident := "tlsgate." + strings.TrimSuffix(fileName, ".exe")
 	if err := t.ExecuteTemplate(&man, "app.manifest.tmpl", map[string]string{
-		"Identity": xmlEscape(ident), "Version": m.Version, "Arch": manifestArch[arch], "Description": xmlEscape(m.Description),
+		"Identity": pkggen.XMLEscape(ident), "Version": m.Version, "Arch": manifestArch[arch], "Description": pkggen.XMLEscape(m.Description),
 	}); err != nil {
 		return err
 	}
@@ -441,27 +441,6 @@ func writeResources(modDir, arch, fileName string, m meta) error {
 		os.Remove(filepath.Join(modDir, "resource_windows_"+a+".syso"))
 	}
 	return vi.WriteSyso(filepath.Join(modDir, "resource_windows_"+arch+".syso"), arch)
-}
-
-func xmlEscape(s string) string {
-	var b bytes.Buffer
-	for _, r := range s {
-		switch r {
-		case '&':
-			b.WriteString("&amp;")
-		case '<':
-			b.WriteString("&lt;")
-		case '>':
-			b.WriteString("&gt;")
-		case '"':
-			b.WriteString("&quot;")
-		case '\'':
-			b.WriteString("&apos;")
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }
 
 // GoCommand runs the go command found on PATH.

@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"sort"
 	"strings"
@@ -200,26 +199,6 @@ func regExport(t *testing.T, p *wine.GoPrefix, plan settings.Plan) map[string]st
 	return out
 }
 
-var dwordLine = regexp.MustCompile(`(?m)^"([^"]+)"=dword:([0-9a-f]{8})$`)
-
-// dwords returns the name → value lines of key's own section in an export.
-func dwords(export, fullKey string) map[string]string {
-	header := "[" + strings.Replace(fullKey, `HKLM\`, `HKEY_LOCAL_MACHINE\`, 1) + "]\n"
-	i := strings.Index(strings.ToLower(export), strings.ToLower(header))
-	if i < 0 {
-		return nil
-	}
-	sec := export[i+len(header):]
-	if j := strings.Index(sec, "\n["); j >= 0 {
-		sec = sec[:j]
-	}
-	got := map[string]string{}
-	for _, m := range dwordLine.FindAllStringSubmatch(sec, -1) {
-		got[strings.ToLower(m[1])] = m[2]
-	}
-	return got
-}
-
 func runExe(t *testing.T, p *wine.GoPrefix, exe string, args ...string) (applier.Status, int, string) {
 	t.Helper()
 	out, stderr, code, err := p.Wine(context.Background(), append([]string{exe}, args...)...)
@@ -291,7 +270,7 @@ func TestExeUnderWine(t *testing.T) {
 	// Every setting, in its view, reads back with its value.
 	after := regExport(t, p, b.Plan)
 	for _, s := range b.Plan.Settings {
-		got := dwords(after[s.FullKey()], s.FullKey())[strings.ToLower(s.Name)]
+		got := wine.ExportDWORDs(after[s.FullKey()], s.FullKey())[strings.ToLower(s.Name)]
 		if want := fmt.Sprintf("%08x", s.Value); got != want {
 			t.Errorf("%s\\%s: read back %q, want %s", s.FullKey(), s.Name, got, want)
 		}

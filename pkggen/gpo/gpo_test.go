@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/xml"
-	"errors"
 	"fmt"
+	"github.com/tlsgate/tlsgate/internal/genfixture"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -26,25 +26,25 @@ func TestGolden(t *testing.T) {
 		product string
 	}{
 		{"plain", "tlsgate TLS hardening"},
-		{"hostile-names", hostile},
+		{"hostile-names", genfixture.Hostile},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := generate(t, fixedPlan(), fixedPolicy(tt.product))
-			checkGoldenTree(t, b.Dir)
+			b := genfixture.Generate(t, Generator{}, genfixture.Plan(), genfixture.Policy(tt.product))
+			genfixture.CheckGoldenTree(t, b.Dir)
 		})
 	}
 }
 
 func TestDeterministic(t *testing.T) {
-	a := generate(t, fixedPlan(), fixedPolicy("x"))
-	b := generate(t, fixedPlan(), fixedPolicy("x"))
+	a := genfixture.Generate(t, Generator{}, genfixture.Plan(), genfixture.Policy("x"))
+	b := genfixture.Generate(t, Generator{}, genfixture.Plan(), genfixture.Policy("x"))
 	if fmt.Sprint(a.Artifacts) != fmt.Sprint(b.Artifacts) {
 		t.Fatalf("artifacts differ between runs:\n%v\n%v", a.Artifacts, b.Artifacts)
 	}
 	// A different timestamp changes Registry.xml and therefore the backup
 	// ID, and nothing else.
-	c := &pkggen.Bundle{Dir: t.TempDir(), Policy: fixedPolicy("x"), Plan: fixedPlan(), Time: fixedTime.Add(time.Hour)}
+	c := &pkggen.Bundle{Dir: t.TempDir(), Policy: genfixture.Policy("x"), Plan: genfixture.Plan(), Time: genfixture.Time.Add(time.Hour)}
 	if err := (Generator{}).Generate(t.Context(), c); err != nil {
 		t.Fatal(err)
 	}
@@ -59,34 +59,15 @@ func TestDeterministic(t *testing.T) {
 // TestEveryBuiltin runs the structural checks that stand in for Import-GPO
 // and GPMC on every built-in policy × OS family the settings model builds.
 func TestEveryBuiltin(t *testing.T) {
-	ran := 0
-	for _, name := range policy.Names() {
-		for _, fam := range settings.Families() {
-			t.Run(name+"/"+fam.Token, func(t *testing.T) {
-				p, _ := policy.Builtin(name)
-				plan, err := settings.Build(p, fam.Token)
-				if err != nil {
-					var se *settings.Error
-					if errors.As(err, &se) {
-						t.Skipf("settings model refuses %s on %s: %v", name, fam.Token, err)
-					}
-					t.Fatal(err)
-				}
-				b := generate(t, plan, p)
-				verifyBundle(t, b)
-				ran++
-			})
-		}
-	}
-	if ran < len(policy.Names())*len(settings.Families())/2 {
-		t.Fatalf("only %d policy × OS combinations could be built; the checks cover too little", ran)
-	}
+	genfixture.EachBuiltin(t, func(t *testing.T, p *policy.Policy, plan settings.Plan) {
+		verifyBundle(t, genfixture.Generate(t, Generator{}, plan, p))
+	})
 }
 
 func TestFixedPlanStructure(t *testing.T) {
-	for _, product := range []string{"plain", hostile, "", "..\\..\\x", "]]>"} {
+	for _, product := range []string{"plain", genfixture.Hostile, "", "..\\..\\x", "]]>"} {
 		t.Run(fmt.Sprintf("%q", product), func(t *testing.T) {
-			b := generate(t, fixedPlan(), fixedPolicy(product))
+			b := genfixture.Generate(t, Generator{}, genfixture.Plan(), genfixture.Policy(product))
 			verifyBundle(t, b)
 			// The display name survives XML escaping exactly, on one line.
 			var inst xmlBackupInstRead
@@ -97,7 +78,7 @@ func TestFixedPlanStructure(t *testing.T) {
 			if strings.ContainsAny(inst.GPODisplayName, "\r\n\t") {
 				t.Fatalf("display name keeps control characters: %q", inst.GPODisplayName)
 			}
-			if product == hostile && !strings.Contains(inst.GPODisplayName, `Ac"me' <Corp> & ]]> $(whoami) `+"`id`"+` line2 ..\..\evil`) {
+			if product == genfixture.Hostile && !strings.Contains(inst.GPODisplayName, `Ac"me' <Corp> & ]]> $(whoami) `+"`id`"+` line2 ..\..\evil`) {
 				t.Fatalf("display name lost characters: %q", inst.GPODisplayName)
 			}
 		})
@@ -498,7 +479,7 @@ func TestItemsRejects(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want %q", err, tt.want)
 			}
-			b := &pkggen.Bundle{Dir: t.TempDir(), Plan: settings.Plan{Settings: tt.mod(&s)}, Time: fixedTime}
+			b := &pkggen.Bundle{Dir: t.TempDir(), Plan: settings.Plan{Settings: tt.mod(&s)}, Time: genfixture.Time}
 			if err := (Generator{}).Generate(t.Context(), b); err == nil {
 				t.Fatal("Generate accepted it")
 			}
@@ -540,13 +521,13 @@ func TestCleanText(t *testing.T) {
 // backup XML whose display name reads back exactly as DisplayName
 // computed it, on one line.
 func FuzzNames(f *testing.F) {
-	f.Add(hostile, "tls12", "win10")
+	f.Add(genfixture.Hostile, "tls12", "win10")
 	f.Add("]]>\x00\uFFFE", `..\..\x`, "win7")
 	f.Fuzz(func(t *testing.T, product, pol, os string) {
-		p := fixedPolicy(product)
-		plan := fixedPlan()
+		p := genfixture.Policy(product)
+		plan := genfixture.Plan()
 		plan.Policy, plan.OS = pol, os
-		b := &pkggen.Bundle{Policy: p, Plan: plan, Time: fixedTime}
+		b := &pkggen.Bundle{Policy: p, Plan: plan, Time: genfixture.Time}
 		items, err := Items(plan)
 		if err != nil {
 			t.Fatal(err)
@@ -586,7 +567,7 @@ func BenchmarkGenerate(b *testing.B) {
 	}
 	dir := b.TempDir()
 	for b.Loop() {
-		bd := &pkggen.Bundle{Dir: dir, Policy: p, Plan: plan, Time: fixedTime}
+		bd := &pkggen.Bundle{Dir: dir, Policy: p, Plan: plan, Time: genfixture.Time}
 		if err := (Generator{}).Generate(b.Context(), bd); err != nil {
 			b.Fatal(err)
 		}

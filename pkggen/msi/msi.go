@@ -263,26 +263,10 @@ func escapeAll(data map[string]any) map[string]any {
 	return out
 }
 
+// xmlEscape escapes s for the WiX source; "--" may not appear inside the
+// XML comment the header is.
 func xmlEscape(s string) string {
-	var b bytes.Buffer
-	for _, r := range s {
-		switch r {
-		case '&':
-			b.WriteString("&amp;")
-		case '<':
-			b.WriteString("&lt;")
-		case '>':
-			b.WriteString("&gt;")
-		case '"':
-			b.WriteString("&quot;")
-		case '\'':
-			b.WriteString("&apos;")
-		default:
-			b.WriteRune(r)
-		}
-	}
-	// "--" may not appear inside the XML comment the header is.
-	return strings.ReplaceAll(b.String(), "--", "-&#45;")
+	return strings.ReplaceAll(pkggen.XMLEscape(s), "--", "-&#45;")
 }
 
 // Generate implements pkggen.Generator: it writes <name>.wxs, and

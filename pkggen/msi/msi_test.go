@@ -211,25 +211,6 @@ func sorted(s []string) []string {
 	return out
 }
 
-var dwordLine = regexp.MustCompile(`(?m)^"([^"]+)"=dword:([0-9a-f]{8})$`)
-
-func dwords(export, fullKey string) map[string]string {
-	header := "[" + strings.Replace(fullKey, `HKLM\`, `HKEY_LOCAL_MACHINE\`, 1) + "]\n"
-	i := strings.Index(strings.ToLower(export), strings.ToLower(header))
-	if i < 0 {
-		return nil
-	}
-	sec := export[i+len(header):]
-	if j := strings.Index(sec, "\n["); j >= 0 {
-		sec = sec[:j]
-	}
-	got := map[string]string{}
-	for _, m := range dwordLine.FindAllStringSubmatch(sec, -1) {
-		got[strings.ToLower(m[1])] = m[2]
-	}
-	return got
-}
-
 func TestInstallUninstallUnderWine(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: skipping the Wine run")
@@ -260,7 +241,7 @@ func TestInstallUninstallUnderWine(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			out[k] = dwords(text, k)
+			out[k] = wine.ExportDWORDs(text, k)
 		}
 		return out
 	}

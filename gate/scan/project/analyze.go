@@ -21,6 +21,7 @@ type analysis struct {
 	projects  []*project
 	regWrites []regWrite
 	regOwner  []string // per regWrite: the project directory it belongs to
+	regScoped []bool   // per regWrite: regOwner is an ancestor scope, not a project directory
 	hostCache map[string][]int
 	apps      []finding.Application
 	appMeta   []*appMeta

@@ -574,43 +574,82 @@ func uniq(xs []int) []int {
 	return out
 }
 
-// registryFor returns the registry writes that apply to app i: an artifact
+// registryFor returns the registry writes that apply to app i. An artifact
 // inside an application's project directory belongs to the applications of
-// that directory alone; one outside every project directory applies to
-// every application (the registry is machine-wide).
+// that directory alone. One outside every project directory applies to the
+// applications under its nearest ancestor directory that holds any (the
+// registry is machine-wide, and a deploy/ folder serves the applications
+// beside it); the scanned root counts as that ancestor only for artifacts at
+// the root or in a deployment folder directly below it, so a scan of many
+// unrelated projects does not let one project's .reg compensate another's.
 func (a *analysis) registryFor(i int) []regWrite {
 	if a.regOwner == nil {
 		a.regOwner = make([]string, len(a.regWrites))
+		a.regScoped = make([]bool, len(a.regWrites))
+		var appDirs []string
 		dirs := map[string]bool{}
 		for j := range a.apps {
 			if m := a.appMeta[j]; m.dir != "" {
 				dirs[m.dir] = true
+				appDirs = append(appDirs, m.dir)
 			}
 		}
 		for w, rw := range a.regWrites {
-			a.regOwner[w] = "\x00" // nobody: applies to all
-			for d := dirOf(rw.Loc.Path); ; d = dirOf(d) {
-				if dirs[d] {
-					a.regOwner[w] = d
-					break
-				}
-				if d == "." || d == "/" || d == "" {
-					break
-				}
-			}
+			a.regOwner[w], a.regScoped[w] = regScope(dirOf(rw.Loc.Path), dirs, appDirs)
 		}
 	}
-	mine := ""
-	if m := a.appMeta[i]; m.dir != "" {
-		mine = m.dir
-	}
+	mine := a.appMeta[i].dir
 	var out []regWrite
 	for w, rw := range a.regWrites {
-		if o := a.regOwner[w]; o == "\x00" || o == mine {
+		o := a.regOwner[w]
+		switch {
+		case o == "":
+			continue
+		case !a.regScoped[w] && o == mine:
+			out = append(out, rw)
+		case a.regScoped[w] && mine != "" && dirUnder(mine, o):
 			out = append(out, rw)
 		}
 	}
 	return out
+}
+
+// regScope finds the owner of a registry artifact in directory d: the
+// project directory it sits in (scoped=false), or the ancestor whose
+// applications it serves (scoped=true); "" when it serves none.
+func regScope(d string, dirs map[string]bool, appDirs []string) (owner string, scoped bool) {
+	for x := d; ; x = dirOf(x) {
+		if dirs[x] {
+			return x, false
+		}
+		if x == "." || x == "/" || x == "" {
+			break
+		}
+	}
+	for x := d; x != "." && x != "/" && x != ""; x = dirOf(x) {
+		for _, ad := range appDirs {
+			if dirUnder(ad, x) {
+				return x, true
+			}
+		}
+	}
+	if d == "." || (dirOf(d) == "." && deployDirs[strings.ToLower(d)]) {
+		return ".", true
+	}
+	return "", false
+}
+
+// deployDirs are folder names that hold a repository's deployment artifacts.
+var deployDirs = map[string]bool{
+	"deploy": true, "deployment": true, "deployments": true, "scripts": true, "build": true,
+	"tools": true, "infra": true, "infrastructure": true, "ci": true, "setup": true,
+	"installer": true, "install": true, "registry": true, "ops": true, "provisioning": true,
+	"pipelines": true, "eng": true, ".github": true, ".azure-pipelines": true, "docker": true,
+}
+
+// dirUnder reports whether directory d is scope or below it.
+func dirUnder(d, scope string) bool {
+	return scope == "." || d == scope || strings.HasPrefix(d, scope+"/")
 }
 
 // finishApp computes registry, offered protocols, and the app-level findings.
