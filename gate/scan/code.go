@@ -266,6 +266,14 @@ func (a *analyzer) scan() {
 	hasSslMember := strings.Contains(region, "SslProtocols.")
 	hasRegistry := strings.Contains(region, "Registry") && (strings.Contains(region, "SchUseStrongCrypto") || strings.Contains(region, "SCHANNEL") || strings.Contains(region, "SystemDefaultTlsVersions") || strings.Contains(region, "SecureProtocols"))
 	hasCbType := strings.Contains(region, "RemoteCertificateValidationCallback") || strings.Contains(region, "SslPolicyErrors, bool>")
+	var chains []int
+	defer func() {
+		// after the call-site analysis, so a chain already judged through
+		// the constructor it reaches keeps that finding
+		for _, c := range chains {
+			a.ctorChain(c)
+		}
+	}()
 	for i := 0; i < len(a.t); i++ {
 		t := a.t[i]
 		switch t.Kind {
@@ -315,6 +323,12 @@ func (a *analyzer) scan() {
 			}
 			if t.Text == "=" && hasCbType && (a.lang == LangCSharp || a.lang == LangVB) {
 				a.defaultValidator(i)
+			}
+			if t.Text == "=" && a.lang == LangCSharp && (hasSslMember || hasCbType) {
+				a.memberDefault(i)
+			}
+			if t.Text == ":" && a.lang == LangCSharp && hasSslMember && a.isOp(i-1, ")") && a.isIdent(i+1, "this", "base") && a.isOp(i+2, "(") {
+				chains = append(chains, i+1)
 			}
 		case TParam:
 			a.need()
@@ -407,9 +421,20 @@ func (a *analyzer) securityProtocolSink(i int) {
 		} else {
 			v = val{ok: true, cur: true, keep: allBits}.or(v)
 		}
+	case "=":
+		// "p = p ^ X" is the non-compound spelling of "p ^= X"
+		if v.cur && a.topLevelXor(vs, e) && a.guardedXor(s) {
+			v = val{ok: true, cur: true, keep: allBits &^ v.add}
+		}
+	}
+	if v.orUnknown && e == vs+1 && a.enumLoopVar(vs) {
+		// foreach (var p in Enum.GetValues(typeof(SecurityProtocolType)))
+		// with a switch that skips the weak members: the strip idiom of
+		// detection-rules.md §3.2, not an unresolved value
+		v.orUnknown = false
 	}
 	if fp.param != "" && !v.ok && v.add&weakSPT == 0 && encl != nil {
-		if a.helperCallSites(encl, fp.param, op, s, e) {
+		if a.helperCallSites(encl, fp.param, op, s, vs, e) {
 			return
 		}
 	}
@@ -454,12 +479,96 @@ func (a *analyzer) judgeSPT(v val, s, e int, what string) {
 	a.res.facts = append(a.res.facts, fact)
 }
 
+// enumLoopVar reports whether the identifier at i is the variable of an
+// enclosing foreach loop over Enum.GetValues(...) / T.GetValues(...).
+func (a *analyzer) enumLoopVar(i int) bool {
+	t := a.tok(i)
+	if t.Kind != TIdent && t.Kind != TVar {
+		return false
+	}
+	for k := i - 1; k >= 0 && i-k < 4*maxStmt; k-- {
+		if !a.isIdent(k, "foreach", "ForEach", "For") || !a.isOp(k+1, "(") && !a.isIdent(k+1, "Each") {
+			continue
+		}
+		end := a.stmtEnd(k)
+		if a.isOp(k+1, "(") {
+			end = a.match(k + 1)
+		}
+		if end <= k {
+			continue
+		}
+		seg := a.f.Text[a.t[k].Start:a.t[min(end, len(a.t)-1)].End]
+		low := strings.ToLower(seg)
+		if !strings.Contains(low, "getvalues") {
+			continue
+		}
+		for j := k + 1; j < end; j++ {
+			if (a.t[j].Kind == TIdent || a.t[j].Kind == TVar) && strings.EqualFold(a.t[j].Text, t.Text) && a.isIdent(j+1, "in", "In") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// topLevelXor reports whether the expression s..e combines its operands
+// with XOR at bracket depth 0.
+func (a *analyzer) topLevelXor(s, e int) bool {
+	d := 0
+	for j := s; j < e && j < len(a.t); j++ {
+		t := a.t[j]
+		switch {
+		case isOpen(t):
+			d++
+		case isClose(t):
+			d--
+		case d == 0 && (t.Kind == TOp && (t.Text == "^" || t.Text == "^^^" || t.Text == "-bxor") || a.lang == LangVB && t.Kind == TIdent && strings.EqualFold(t.Text, "Xor")):
+			return true
+		}
+	}
+	return false
+}
+
 // guardedXor reports whether a ^= statement is guarded by a membership test
 // (HasFlag or a bit test) in an enclosing if.
 func (a *analyzer) guardedXor(s int) bool {
 	c := strings.ToLower(a.guardCond(s))
-	return strings.Contains(c, "hasflag") || strings.Contains(c, "&") || strings.Contains(c, "-band") || strings.Contains(c, " and ")
+	if !(strings.Contains(c, "hasflag") || strings.Contains(c, "&") || strings.Contains(c, "-band") || strings.Contains(c, " and ")) {
+		return false
+	}
+	// a negated test ("not yet set") makes the XOR set the bit: an addition
+	return !negatedMembership(c)
 }
+
+// negatedHasFlag matches "!X.HasFlag(", "-not X.HasFlag(" and "Not X.HasFlag(".
+var negatedHasFlag = regexp.MustCompile(`(!|-not\b|\bnot\b)\s*\(?\s*[\w.\[\]:$]*hasflag\s*\(`)
+
+// negatedMembership reports whether a (lower-cased) guard condition tests
+// that a flag is NOT present, so that the ^= it guards adds the flag.
+func negatedMembership(c string) bool {
+	if strings.Contains(c, "hasflag") {
+		return negatedHasFlag.MatchString(c)
+	}
+	// a bit test compared with zero: "(x & f) == 0", "-eq 0", VB "= 0"
+	z := strings.Join(strings.Fields(c), "")
+	for i := 0; i < len(z); i++ {
+		if z[i] != '0' || i+1 < len(z) && isWordByte(z[i+1]) || i > 0 && isWordByte(z[i-1]) && z[i-1] != 'q' {
+			continue
+		}
+		switch {
+		case strings.HasSuffix(z[:i], "=="), strings.HasSuffix(z[:i], "-eq"):
+			return true
+		case strings.HasSuffix(z[:i], "=") && !strings.HasSuffix(z[:i], "!=") && !strings.HasSuffix(z[:i], "<=") && !strings.HasSuffix(z[:i], ">="):
+			return true
+		}
+	}
+	return false
+}
+
+func isWordByte(b byte) bool {
+	return b == '_' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
+}
+
 
 // guardCond returns the text of the if-condition that directly guards the
 // statement starting at token s ("" when none).
@@ -495,25 +604,59 @@ func (a *analyzer) guardCond(s int) string {
 	return ""
 }
 
-// helperCallSites evaluates a helper method that ORs its parameter into the
-// sink at each call site in the file. It reports true when call sites exist
-// (then the sink itself is not reported).
-func (a *analyzer) helperCallSites(m *method, param, op string, s, e int) bool {
+// helperCallSites evaluates a helper method that writes its parameter into
+// the sink, at each call site in the file: the sink expression [vs, e) is
+// folded again with the parameter bound to the call-site argument, so
+// "|= p", "&= ~p" and "= p | X" keep their meaning. Calls that only forward
+// a parameter of another method are followed one more hop. It reports true
+// when a call site was judged (then the sink itself is not reported).
+func (a *analyzer) helperCallSites(m *method, param, op string, s, vs, e int) bool {
+	sites := a.callSiteValues(m, param, 0)
+	for _, cs := range sites {
+		a.bound = map[string]val{param: cs.v}
+		v, _ := a.fold(vs, e, m)
+		a.bound = nil
+		cur := val{ok: true, cur: true, keep: allBits}
+		switch op {
+		case "|=", "+=", "^=":
+			v = cur.or(v)
+		case "&=":
+			v = cur.and(v)
+		case "-=":
+			v = cur.and(v.not())
+		}
+		a.judgeSPT(v, cs.s, cs.e, "ServicePointManager.SecurityProtocol (through "+m.name+")")
+	}
+	return len(sites) > 0
+}
+
+// siteVal is the value a call site passes for a helper parameter, and the
+// statement the call is in.
+type siteVal struct {
+	v    val
+	s, e int
+}
+
+// callSiteValues returns the values passed for parameter param of method m
+// at its call sites in the file. Declarations of same-named overloads are
+// not call sites; a call that passes a parameter of its own enclosing
+// method is replaced by that method's call sites (depth-limited).
+func (a *analyzer) callSiteValues(m *method, param string, depth int) []siteVal {
 	idx := -1
 	for k, p := range m.params {
 		if p == param {
 			idx = k
 		}
 	}
-	if idx < 0 {
-		return false
+	if idx < 0 || depth > 2 {
+		return nil
 	}
-	found := false
+	var out []siteVal
 	for j := 0; j < len(a.t); j++ {
-		if j == m.start || j == m.start+1 || !a.isOp(j+1, "(") || !strings.EqualFold(a.t[j].Text, m.name) || a.t[j].Kind != TIdent {
+		if !a.isOp(j+1, "(") || a.t[j].Kind != TIdent || !strings.EqualFold(a.t[j].Text, m.name) {
 			continue
 		}
-		if j >= m.bs && j < m.be {
+		if (j >= m.bs && j < m.be) || a.declaresMethod(j) {
 			continue
 		}
 		cl := a.match(j + 1)
@@ -521,21 +664,36 @@ func (a *analyzer) helperCallSites(m *method, param, op string, s, e int) bool {
 		if idx >= len(args) {
 			continue
 		}
-		v, _ := a.fold(args[idx][0], args[idx][1], a.enclosingMethod(j))
-		// re-apply the helper's own expression shape: |= param or = param
-		switch op {
-		case "|=", "+=":
-			v = val{ok: true, cur: true, keep: allBits}.or(v)
+		caller := a.enclosingMethod(j)
+		v, fp := a.fold(args[idx][0], args[idx][1], caller)
+		if !v.ok && fp.param != "" && caller != nil && caller != m {
+			// a forwarding overload or wrapper: judge its own call sites
+			if !strings.EqualFold(caller.name, m.name) || caller.start != m.start {
+				out = append(out, a.callSiteValues(caller, fp.param, depth+1)...)
+			}
+			continue
 		}
 		cs := a.stmtStart(j)
 		ce := a.stmtEnd(cs)
 		if ce <= j {
 			ce = cl + 1
 		}
-		found = true
-		a.judgeSPT(v, cs, ce, "ServicePointManager.SecurityProtocol (through "+m.name+")")
+		out = append(out, siteVal{v: v, s: cs, e: ce})
 	}
-	return found
+	return out
+}
+
+// declaresMethod reports whether the identifier at j names a method in its
+// own declaration (a same-named overload), not a call.
+func (a *analyzer) declaresMethod(j int) bool {
+	for _, ms := range a.meths {
+		for _, mm := range ms {
+			if mm.start <= j && j <= mm.start+1 && strings.EqualFold(mm.name, a.t[j].Text) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // sslCallSites evaluates the SslProtocols parameter of a method or
@@ -666,6 +824,142 @@ func (a *analyzer) sslValueAssign(i int) {
 		return
 	}
 	a.judgeSsl(v, s, e, nt.Text+" (SslProtocols)")
+}
+
+// ctorChain handles a constructor initializer ": this(…)" / ": base(…)"
+// that passes an SslProtocols constant: the convenience constructor of a
+// library default (detection-rules.md §2 TLS002, §6).
+func (a *analyzer) ctorChain(i int) {
+	cl := a.match(i + 1)
+	if cl < 0 {
+		return
+	}
+	for _, ar := range a.splitArgs(i+2, cl) {
+		v, _ := a.fold(ar[0], ar[1], nil)
+		if !v.ok || v.typ != typSsl {
+			continue
+		}
+		a.judgeSsl(v, i, cl+1, "constructor chain "+a.t[i].Text+"(…) passes SslProtocols")
+	}
+}
+
+// memberDefault handles constants stored in an instance field that the
+// library later hands to its sinks: an SslProtocols field set to a
+// constant (TLS002 / TLS004) and a RemoteCertificateValidationCallback
+// field set to a validator that accepts everything (TLS006) — the
+// "library defaults insecure for every consumer" of detection-rules.md §6.
+func (a *analyzer) memberDefault(i int) {
+	n := i - 1
+	nt := a.tok(n)
+	if nt.Kind != TIdent || a.isOp(i+1, "=") {
+		return
+	}
+	s := n
+	dotted := false
+	if a.isOp(n-1, ".") {
+		if !a.isIdent(n-2, "this") {
+			return
+		}
+		s, dotted = n-2, true
+	}
+	var typ string
+	switch {
+	case a.tok(s-1).Kind == TIdent && !dotted:
+		// a field declaration with an initializer: "private SslProtocols _p = …"
+		if a.enclosingMethod(i) != nil || !a.isIdent(s-1, "SslProtocols") {
+			return
+		}
+		ds := a.stmtStart(s - 1)
+		if strings.Contains(a.f.Text[a.t[ds].Start:a.t[s].Start], "const") {
+			return
+		}
+		typ, s = "SslProtocols", ds
+	case a.isOp(s-1, ","), a.initializerBrace(s - 1):
+		return // a member of an object initializer, not this class's field
+	default:
+		typ = a.fieldType(nt.Text)
+	}
+	e := a.stmtEnd(i + 1)
+	switch {
+	case sslTypeRe.MatchString(typ) && !dotted:
+		// "this.x = …" is covered by sslValueAssign; only a value written
+		// here as an SslProtocols constant is a default (a copy from another
+		// instance or a parameter is not)
+		if !a.mentionsMember(i+1, e, "SslProtocols") {
+			return
+		}
+		v, _ := a.fold(i+1, e, a.enclosingMethod(i))
+		if !v.ok || v.typ != typSsl {
+			return
+		}
+		a.judgeSsl(v, s, e, nt.Text+" (SslProtocols default)")
+	case strings.Contains(typ, "RemoteCertificateValidationCallback") && a.enclosingMethod(i) != nil || strings.Contains(typ, "RemoteCertificateValidationCallback") && a.tok(s-1).Kind != TIdent:
+		if ok, guard := a.acceptsAll(i+1, e); ok {
+			a.reportCallback(s, e, guard || a.guarded(s))
+		}
+	}
+}
+
+var sslTypeRe = regexp.MustCompile(`(^|[^\w.])SslProtocols\s*$`)
+
+// mentionsMember reports whether [s, e) names a member of enum type typ
+// ("SslProtocols.Tls") or casts to it.
+func (a *analyzer) mentionsMember(s, e int, typ string) bool {
+	for j := s; j < e && j < len(a.t); j++ {
+		if a.isIdent(j, typ) && (a.isOp(j+1, ".") || a.isOp(j+1, ")") && a.isOp(j-1, "(")) {
+			return true
+		}
+	}
+	return false
+}
+
+// initializerBrace reports whether token k is the "{" of an object or
+// collection initializer (new T { … }, new T(…) { … }, new() { … }).
+func (a *analyzer) initializerBrace(k int) bool {
+	if !a.isOp(k, "{") {
+		return false
+	}
+	p := k - 1
+	for p >= 0 && a.isNL(p) {
+		p--
+	}
+	if a.isOp(p, ")") {
+		o := a.matchBack(p)
+		if o < 0 {
+			return false
+		}
+		p = o - 1
+		if a.isIdent(p, "new") {
+			return true
+		}
+	}
+	for p >= 0 && (a.tok(p).Kind == TIdent || a.isOp(p, ".", "<", ">", ",")) {
+		if a.isIdent(p, "new") {
+			return true
+		}
+		p--
+	}
+	return false
+}
+
+// fieldType returns the declared type of a class-level field or property
+// named name in this file ("" when there is none).
+func (a *analyzer) fieldType(name string) string {
+	for k := 1; k+1 < len(a.t); k++ {
+		if a.t[k].Kind != TIdent || a.t[k].Text != name || !a.isOp(k+1, ";", "=", ",", "{") {
+			continue
+		}
+		p := a.tok(k - 1)
+		if p.Kind != TIdent && !a.isOp(k-1, ">", "]", "?") || a.isIdent(k-1, "new", "return", "var", "in", "out", "ref") {
+			continue
+		}
+		if a.enclosingMethod(k) != nil {
+			continue
+		}
+		ds := a.stmtStart(k - 1)
+		return a.f.Text[a.t[ds].Start:a.t[k].Start]
+	}
+	return ""
 }
 
 // defaultValidator handles a class-level field or property whose type is a

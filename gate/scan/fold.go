@@ -521,6 +521,9 @@ func (p *folder) resolve(name string, at int) val {
 	if p.encl != nil && (best < 0 || ds[best].name < p.encl.start) {
 		for _, pn := range p.encl.params {
 			if pn == a.key(name) {
+				if bv, ok := a.bound[pn]; ok {
+					return bv
+				}
 				p.param, p.paramOK = pn, true
 				return val{}
 			}

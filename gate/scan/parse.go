@@ -22,6 +22,9 @@ type analyzer struct {
 	// shared with embedded regions of the same file (PS + Add-Type C#)
 	acceptAllTypes map[string]bool
 	noRegExe       bool // reg.exe calls are left to the application model
+	// bound holds call-site values of a helper's parameters while the
+	// helper's sink expression is re-evaluated for one call site
+	bound map[string]val
 }
 
 type decl struct{ name, vs, ve int }
@@ -253,9 +256,15 @@ func (a *analyzer) stmtStart(i int) int {
 	for k := i - 1; k >= 0 && i-k < maxStmt; k-- {
 		t := a.t[k]
 		if t.Kind == TNL {
-			if a.continues(k - 1) {
+			if a.continues(k-1) && !(a.lang == LangCSharp && a.isOp(k-1, "=>")) {
 				continue
 			}
+			return j
+		}
+		if a.lang == LangCSharp && t.Kind == TOp && t.Text == "=>" {
+			// a lambda or expression body is a statement of its own: the
+			// sink inside it is reported on its line, not on the enclosing
+			// call, if or member declaration
 			return j
 		}
 		if a.lang != LangCSharp && a.lineBreakBefore(j) && !a.continues(k) && a.lang == LangFSharp {

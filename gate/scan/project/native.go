@@ -132,6 +132,56 @@ func maskC(s string) string {
 	return string(b)
 }
 
+var ppIfRe = regexp.MustCompile(`^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif)\b[ \t]*(.*)$`)
+
+// maskDeadC blanks code that the preprocessor always drops: the body of
+// "#if 0" (up to its #else / #elif / #endif) and the #else branch of
+// "#if 1". Other conditions are kept, since either branch may be built.
+func maskDeadC(s string) string {
+	type frame struct{ dead, parentDead, constant, value bool }
+	var st []frame
+	dead := func() bool { return len(st) > 0 && st[len(st)-1].dead }
+	b := []byte(s)
+	for start := 0; start < len(b); {
+		end := start
+		for end < len(b) && b[end] != '\n' {
+			end++
+		}
+		line := string(b[start:end])
+		if m := ppIfRe.FindStringSubmatch(line); m != nil {
+			cond := strings.TrimSpace(m[2])
+			switch m[1] {
+			case "if", "ifdef", "ifndef":
+				f := frame{parentDead: dead()}
+				if m[1] == "if" && (cond == "0" || cond == "1") {
+					f.constant, f.value = true, cond == "1"
+				}
+				f.dead = f.parentDead || f.constant && !f.value
+				st = append(st, f)
+			case "elif":
+				if n := len(st); n > 0 {
+					st[n-1].dead = st[n-1].parentDead || st[n-1].constant && st[n-1].value
+					st[n-1].constant = false
+				}
+			case "else":
+				if n := len(st); n > 0 {
+					st[n-1].dead = st[n-1].parentDead || st[n-1].constant && st[n-1].value
+				}
+			case "endif":
+				if n := len(st); n > 0 {
+					st = st[:n-1]
+				}
+			}
+		} else if dead() {
+			for i := start; i < end; i++ {
+				b[i] = ' '
+			}
+		}
+		start = end + 1
+	}
+	return string(b)
+}
+
 // cfile is a masked C/C++ translation unit with its macros.
 type cfile struct {
 	f      *source.File
@@ -148,7 +198,7 @@ func (a *analysis) nativeFile(f *source.File) {
 		!strings.Contains(f.Text, "SCH_CRED_NO_SERVERNAME_CHECK") && !strings.Contains(f.Text, "SECURITY_FLAG_IGNORE") {
 		return
 	}
-	c := &cfile{f: f, code: maskC(f.Text), macros: map[string]string{}}
+	c := &cfile{f: f, code: maskDeadC(maskC(f.Text)), macros: map[string]string{}}
 	for _, m := range defineRe.FindAllStringSubmatchIndex(c.code, maxMatches) {
 		name := c.code[m[2]:m[3]]
 		val := strings.TrimSpace(c.code[m[4]:m[5]])
@@ -533,6 +583,38 @@ func guarded(c *cfile, off int) bool {
 	return guardRe.MatchString(c.code[from:off])
 }
 
+// cExprEnd returns the length of the C expression at the start of s: it ends
+// at ";", "," or "}" outside parentheses, or at a line break unless the
+// line ends with a binary operator (a mask continued on the next line:
+// "SP_PROT_TLS1_0_CLIENT |\n SP_PROT_TLS1_1_CLIENT").
+func cExprEnd(s string) int {
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '(':
+			depth++
+		case ')':
+			if depth == 0 {
+				return i
+			}
+			depth--
+		case ';', ',', '}':
+			if depth == 0 {
+				return i
+			}
+		case '\n':
+			t := strings.TrimRight(s[:i], " \t\r\\")
+			if t == "" {
+				continue
+			}
+			if depth == 0 && !strings.ContainsAny(t[len(t)-1:], "|&+-^~(<=") {
+				return i
+			}
+		}
+	}
+	return len(s)
+}
+
 var grbitRe = regexp.MustCompile(`\b(grbitEnabledProtocols|grbitDisabledProtocols)\s*=\s*`)
 
 func (a *analysis) schannelCreds(c *cfile) {
@@ -542,10 +624,7 @@ func (a *analysis) schannelCreds(c *cfile) {
 			continue
 		}
 		rest := c.code[m[1]:]
-		end := strings.IndexAny(rest, ";,}\n")
-		if end < 0 {
-			end = len(rest)
-		}
+		end := cExprEnd(rest)
 		v, ok := c.eval(rest[:end], m[0], 0)
 		// Report from the start of the statement (the struct variable).
 		st := m[0]
