@@ -88,7 +88,12 @@ func Builtin(name string) (*Policy, bool) {
 		p.Package.EnableClient = []finding.Protocol{finding.TLS12}
 		p.Package.DisableClient = []finding.Protocol{finding.SSL20, finding.SSL30, finding.TLS10, finding.TLS11}
 		p.Package.DisableServer = []finding.Protocol{finding.SSL20, finding.SSL30, finding.TLS10, finding.TLS11}
-		p.Package.DisableCiphers = []string{"RC4", "3DES", "NULL", "DES"}
+		// Within REG_DWORD values, strict adds what windows-tls-settings.md
+		// §2.7 lists as the typical hardened setting and no TLS 1.2 peer
+		// needs: the RC2 ciphers and the MD5 hash (TLS 1.2 suites use
+		// SHA-256/384; MD5 only served TLS 1.0/1.1, which it turns off).
+		p.Package.DisableCiphers = []string{"RC4", "3DES", "NULL", "DES", "RC2"}
+		p.Package.DisableHashes = []string{"MD5"}
 	default:
 		return nil, false
 	}
@@ -101,6 +106,15 @@ func Builtin(name string) (*Policy, bool) {
 func CipherClasses() []string {
 	return []string{"RC4", "3DES", "NULL", "EXPORT", "ANON", "NO_PFS", "CBC_ONLY"}
 }
+
+// CipherFamilies lists the SChannel cipher families package.disable_ciphers
+// accepts (windows-tls-settings.md §2.7).
+func CipherFamilies() []string { return []string{"NULL", "DES", "RC2", "RC4", "3DES"} }
+
+// HashAlgorithms lists the SChannel hashes package.disable_hashes accepts:
+// only MD5. Turning off SHA (SHA-1) breaks TLS 1.0/1.1 peers and
+// certificate chains, and the SHA-2 family is what TLS 1.2 uses.
+func HashAlgorithms() []string { return []string{"MD5"} }
 
 // OSFamilies lists the generator/host OS tokens.
 func OSFamilies() []string { return []string{"win7", "win81", "win10", "win11"} }

@@ -282,6 +282,33 @@ func (p *Policy) validate(name string, root *yaml.Node) error {
 	if p.Client.DotNet != "" && !contains([]string{"4.5.2", "4.6", "4.6.1", "4.6.2", "4.7", "4.7.1", "4.7.2", "4.8", "4.8.1"}, p.Client.DotNet) {
 		return bad(fmt.Sprintf("client.dotnet: unsupported .NET Framework runtime %q (want 4.5.2 … 4.8.1)", p.Client.DotNet), "client", "dotnet")
 	}
+	// badItem reports the i-th element of the list at path.
+	badItem := func(i int, msg string, path ...string) error {
+		l, c := at(path...)
+		n := root
+		for _, k := range path {
+			if n != nil && n.Kind == yaml.MappingNode {
+				n = lookup(n, k)
+			}
+		}
+		if n != nil && n.Kind == yaml.SequenceNode && i < len(n.Content) {
+			l, c = n.Content[i].Line, n.Content[i].Column
+		}
+		return &Error{File: name, Line: l, Column: c, Msg: msg}
+	}
+	for i, c := range p.Package.DisableCiphers {
+		if !containsFold(CipherFamilies(), c) {
+			return badItem(i, fmt.Sprintf("package.disable_ciphers: unknown cipher family %q (want %s)", c, strings.Join(CipherFamilies(), ", ")), "package", "disable_ciphers")
+		}
+	}
+	for i, h := range p.Package.DisableHashes {
+		if !containsFold(HashAlgorithms(), h) {
+			return badItem(i, fmt.Sprintf("package.disable_hashes: %q cannot be turned off (want %s; disabling the SHA family breaks TLS peers and certificate chains)", h, strings.Join(HashAlgorithms(), ", ")), "package", "disable_hashes")
+		}
+	}
+	if p.Package.EventLogging < 0 || p.Package.EventLogging > 7 {
+		return bad(fmt.Sprintf("package.event_logging: %d is out of range (0 to 7: 1 errors, 2 warnings, 4 informational, summed)", p.Package.EventLogging), "package", "event_logging")
+	}
 	for _, o := range p.Package.OS {
 		if !contains(OSFamilies(), o) {
 			return bad(fmt.Sprintf("package.os: unknown OS family %q (want %s)", o, strings.Join(OSFamilies(), ", ")), "package", "os")
@@ -363,6 +390,15 @@ func validRuleID(s string) bool {
 		}
 	}
 	return true
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
 }
 
 func contains(list []string, s string) bool {

@@ -140,7 +140,10 @@ type Package struct {
 	// server; when empty and DisableServer is set, the generator uses
 	// EnableClient for the server too (added by the generator engineer).
 	EnableServer []finding.Protocol `yaml:"enable_server,omitempty" json:"enable_server,omitempty"`
-	// DisableCiphers lists SChannel cipher families to disable: RC4, 3DES,
-	// NULL, DES.
+	// DisableCiphers lists SChannel cipher families to disable: NULL, DES,
+	// RC2, RC4, 3DES (CipherFamilies).
 	DisableCiphers []string `yaml:"disable_ciphers,omitempty" json:"disable_ciphers,omitempty"`
+	// DisableHashes lists SChannel hash algorithms to disable: only MD5
+	// (HashAlgorithms); the SHA family stays on.
+	DisableHashes []string `yaml:"disable_hashes,omitempty" json:"disable_hashes,omitempty"`
 }

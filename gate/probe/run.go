@@ -216,7 +216,22 @@ func (r *runner) target(ctx context.Context, t Target) []Result {
 		}
 	}
 	if !r.opts.AllAddresses {
-		addrs = addrs[:1]
+		// The first address that takes connections is probed; addresses
+		// that cannot be reached at all (no IPv6 route, refused) are
+		// skipped and named in errors.
+		var skipped []string
+		for i, a := range addrs {
+			ep := base
+			ep.addr = net.JoinHostPort(a.Unmap().String(), t.Port)
+			res := r.endpoint(ctx, &ep)
+			if res.Connections > 0 || i == len(addrs)-1 || ctx.Err() != nil {
+				if len(skipped) > 0 {
+					res.Errors = append([]string{"skipped unreachable " + strings.Join(skipped, ", ")}, res.Errors...)
+				}
+				return []Result{res}
+			}
+			skipped = append(skipped, ep.addr)
+		}
 	}
 	out := make([]Result, len(addrs))
 	var wg sync.WaitGroup

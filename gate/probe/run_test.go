@@ -332,6 +332,13 @@ func TestAllAddresses(t *testing.T) {
 	if err != nil || len(addrs) == 0 {
 		t.Skipf("localhost does not resolve here: %v", err)
 	}
+	// Without --all-addresses the first address that takes connections
+	// is probed, whichever order the resolver gives.
+	one := probe.Run(context.Background(), []probe.Target{target(t, "localhost:"+srv.Port())}, probe.Options{Timeout: time.Second})
+	if len(one) != 1 || !strings.HasPrefix(one[0].Address, "127.0.0.1:") {
+		t.Fatalf("probed %+v", one)
+	}
+	wantProtocols(t, one[0], "rrrraa")
 	res := probe.Run(context.Background(), []probe.Target{target(t, "localhost:"+srv.Port())}, probe.Options{AllAddresses: true, Timeout: time.Second})
 	if len(res) != len(addrs) {
 		t.Fatalf("%d results for %d addresses", len(res), len(addrs))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/hex"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,10 +14,9 @@ import (
 	"github.com/tlsgate/tlsgate/internal/testsrv"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/captures from live loopback servers")
-
 // captures are first flights recorded from the loopback profiles, with
-// what the parser must make of them. -update re-records the bytes.
+// what the parser must make of them. TLSGATE_RECAPTURE=1 go test -run
+// TestCaptures re-records the bytes.
 var captures = []struct {
 	file    string
 	profile string
@@ -41,7 +39,7 @@ var captures = []struct {
 
 func TestCaptures(t *testing.T) {
 	dir := filepath.Join("testdata", "captures")
-	if *update {
+	if os.Getenv("TLSGATE_RECAPTURE") != "" { // re-record the captures from live loopback servers
 		pki := testsrv.NewPKI(t)
 		os.MkdirAll(dir, 0o755)
 		for _, c := range captures {
@@ -86,7 +84,7 @@ func TestCaptures(t *testing.T) {
 func readCapture(t testing.TB, path string) []byte {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test -run TestCaptures -update)", err)
+		t.Fatalf("%v (run TLSGATE_RECAPTURE=1 go test -run TestCaptures)", err)
 	}
 	data, err := hex.DecodeString(strings.TrimSpace(string(b)))
 	if err != nil {

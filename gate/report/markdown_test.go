@@ -7,6 +7,7 @@ import (
 
 	"github.com/tlsgate/tlsgate/gate/finding"
 	"github.com/tlsgate/tlsgate/gate/policy"
+	"github.com/tlsgate/tlsgate/gate/probe"
 	"github.com/tlsgate/tlsgate/gate/verdict"
 )
 
@@ -55,5 +56,33 @@ func TestCodeSpan(t *testing.T) {
 		if got := code(in); got != want {
 			t.Errorf("code(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// An endpoint the prober could not ask about weak cipher classes is not
+// reported as having none.
+func TestMarkdownWeakClassesUndetermined(t *testing.T) {
+	unreachable := probe.Result{Target: "127.0.0.1:1", Protocols: map[string]probe.Status{"TLS1.2": probe.Inconclusive}}
+	clean := probe.Result{Target: "ok:443", Protocols: map[string]probe.Status{"TLS1.2": probe.Accepted},
+		CipherClasses: map[string]probe.Status{"RC4": probe.Rejected, "NO_PFS": probe.Rejected}}
+	d := &verdict.Decision{Policy: "tls12", FailOn: finding.Error, Host: policy.Host{OS: "win10", DotNet: "4.8"}, Verdict: verdict.OutcomeUnknown,
+		Endpoints: []verdict.EndpointReport{{Result: unreachable}, {Result: clean, Conclusive: true}}}
+	var md, txt bytes.Buffer
+	if err := Markdown(&md, d); err != nil {
+		t.Fatal(err)
+	}
+	if err := GateText(&txt, d); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(md.String(), "\n") {
+		switch {
+		case strings.HasPrefix(line, "| `127.0.0.1:1`") && !strings.Contains(line, "| not determined |"):
+			t.Errorf("unreachable endpoint row: %s", line)
+		case strings.HasPrefix(line, "| `ok:443`") && !strings.Contains(line, "| none |"):
+			t.Errorf("clean endpoint row: %s", line)
+		}
+	}
+	if !strings.Contains(txt.String(), "127.0.0.1:1: accepts nothing conclusively; inconclusive: TLS 1.2; weak classes not determined") {
+		t.Errorf("text endpoint line:\n%s", txt.String())
 	}
 }

@@ -569,7 +569,6 @@ func isWordByte(b byte) bool {
 	return b == '_' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
 }
 
-
 // guardCond returns the text of the if-condition that directly guards the
 // statement starting at token s ("" when none).
 func (a *analyzer) guardCond(s int) string {
@@ -943,23 +942,31 @@ func (a *analyzer) initializerBrace(k int) bool {
 }
 
 // fieldType returns the declared type of a class-level field or property
-// named name in this file ("" when there is none).
+// named name in this file ("" when there is none). The declarations are
+// indexed in one pass on first use.
 func (a *analyzer) fieldType(name string) string {
-	for k := 1; k+1 < len(a.t); k++ {
-		if a.t[k].Kind != TIdent || a.t[k].Text != name || !a.isOp(k+1, ";", "=", ",", "{") {
-			continue
+	if a.fieldTypes == nil {
+		a.fieldTypes = map[string]string{}
+		for k := 1; k+1 < len(a.t); k++ {
+			t := a.t[k]
+			if t.Kind != TIdent || !a.isOp(k+1, ";", "=", ",", "{") {
+				continue
+			}
+			if _, done := a.fieldTypes[t.Text]; done {
+				continue
+			}
+			p := a.tok(k - 1)
+			if p.Kind != TIdent && !a.isOp(k-1, ">", "]", "?") || a.isIdent(k-1, "new", "return", "var", "in", "out", "ref", "await", "yield", "throw", "else", "case", "goto") {
+				continue
+			}
+			if a.enclosingMethod(k) != nil {
+				continue
+			}
+			ds := a.stmtStart(k - 1)
+			a.fieldTypes[t.Text] = a.f.Text[a.t[ds].Start:t.Start]
 		}
-		p := a.tok(k - 1)
-		if p.Kind != TIdent && !a.isOp(k-1, ">", "]", "?") || a.isIdent(k-1, "new", "return", "var", "in", "out", "ref") {
-			continue
-		}
-		if a.enclosingMethod(k) != nil {
-			continue
-		}
-		ds := a.stmtStart(k - 1)
-		return a.f.Text[a.t[ds].Start:a.t[k].Start]
 	}
-	return ""
+	return a.fieldTypes[name]
 }
 
 // defaultValidator handles a class-level field or property whose type is a

@@ -25,6 +25,12 @@ type analyzer struct {
 	// bound holds call-site values of a helper's parameters while the
 	// helper's sink expression is re-evaluated for one call site
 	bound map[string]val
+	// psBound binds PowerShell function parameters (and foreach variables)
+	// to call-site strings; psBoundUse counts their uses
+	psBound    map[string]string
+	psBoundUse int
+	// fieldTypes maps class-level field names to their declaration text
+	fieldTypes map[string]string
 }
 
 type decl struct{ name, vs, ve int }

@@ -161,6 +161,10 @@ func (a *analyzer) expand(s string, at int) string {
 
 func (a *analyzer) varStr(name string, at int) (string, bool) {
 	a.need()
+	if v, ok := a.psBound[name]; ok {
+		a.psBoundUse++
+		return v, true
+	}
 	ds := a.decls[name]
 	for k := len(ds) - 1; k >= 0; k-- {
 		if ds[k].name < at {
@@ -193,7 +197,210 @@ func (a *analyzer) psRegistry() {
 	}
 }
 
+// psRegCmdlet judges one registry cmdlet. When its path, name or value is a
+// parameter of the enclosing function, the write is evaluated again at each
+// call site of that function with the parameters bound to the call-site
+// arguments (a foreach loop variable over a literal list is bound to each
+// element); the fact is reported at the call site when the name or the
+// value came from it, else at the cmdlet.
 func (a *analyzer) psRegCmdlet(i int) {
+	if a.psRegCmdletOnce(i, -1, -1) || a.psBound != nil {
+		return
+	}
+	m := a.enclosingMethod(i)
+	if m == nil || len(m.params) == 0 {
+		return
+	}
+	e := a.stmtEnd(i)
+	uses := false
+	for j := i + 1; j < e; j++ {
+		if a.t[j].Kind == TVar {
+			for _, p := range m.params {
+				if p == a.key(a.t[j].Val) {
+					uses = true
+				}
+			}
+		}
+	}
+	if !uses {
+		return
+	}
+	for _, cs := range a.psCallSites(m) {
+		for _, b := range cs.bindings {
+			a.psBound = b
+			a.psRegCmdletOnce(i, cs.s, cs.e)
+			a.psBound = nil
+		}
+	}
+}
+
+// psCall is one call of a PowerShell function with its argument bindings
+// (several when an argument iterates a foreach list).
+type psCall struct {
+	s, e     int
+	bindings []map[string]string
+}
+
+// psCallSites finds the calls of PowerShell function m in this file and
+// binds its parameters to the string values of their arguments.
+func (a *analyzer) psCallSites(m *method) []psCall {
+	var out []psCall
+	for j := 0; j < len(a.t); j++ {
+		if a.t[j].Kind != TIdent || !strings.EqualFold(a.t[j].Text, m.name) || j == m.start+1 || a.isIdent(j-1, "function", "filter") {
+			continue
+		}
+		if !(j == 0 || a.tok(j-1).Kind == TNL || a.isOp(j-1, "{", ";", "|", "(", "&", ".")) {
+			continue
+		}
+		e := a.stmtEnd(j)
+		named := map[string][2]int{}
+		var pos [][2]int
+		for k := j + 1; k < e; k++ {
+			t := a.t[k]
+			if t.Kind == TParam {
+				v := k + 1
+				if v < e && a.tok(v).Kind != TParam {
+					ve := a.bareEnd(v, e)
+					if isOpen(a.t[v]) {
+						ve = a.match(v) + 1
+					}
+					named[t.Val] = [2]int{v, ve}
+					k = ve - 1
+				}
+				continue
+			}
+			ve := a.bareEnd(k, e)
+			if isOpen(t) {
+				ve = a.match(k) + 1
+			}
+			pos = append(pos, [2]int{k, ve})
+			k = ve - 1
+		}
+		args := map[string][2]int{}
+		pi := 0
+		for _, p := range m.params {
+			if r, ok := named[p]; ok {
+				args[p] = r
+				continue
+			}
+			if pi < len(pos) {
+				args[p] = pos[pi]
+				pi++
+			}
+		}
+		// a foreach variable over a literal list used in an argument
+		loops := map[string][]string{}
+		for _, r := range args {
+			for k := r[0]; k < r[1]; k++ {
+				if a.t[k].Kind == TVar {
+					if vals := a.psLoopValues(a.key(a.t[k].Val), j); vals != nil {
+						loops[a.key(a.t[k].Val)] = vals
+					}
+				}
+				if a.t[k].Kind == TString {
+					for _, mm := range psVarRe.FindAllStringSubmatch(a.t[k].Text, -1) {
+						n := strings.ToLower(mm[1] + mm[2] + mm[3])
+						if vals := a.psLoopValues(n, j); vals != nil {
+							loops[n] = vals
+						}
+					}
+				}
+			}
+		}
+		envs := []map[string]string{{}}
+		for n, vals := range loops {
+			var next []map[string]string
+			for _, env := range envs {
+				for _, v := range vals {
+					c := map[string]string{n: v}
+					for k2, v2 := range env {
+						c[k2] = v2
+					}
+					next = append(next, c)
+				}
+			}
+			envs = next
+		}
+		call := psCall{s: j, e: e}
+		for _, env := range envs {
+			b := map[string]string{}
+			a.psBound = env
+			for p, r := range args {
+				if v, ok := a.psArg(r[0], r[1]); ok {
+					b[p] = v
+				}
+			}
+			a.psBound = nil
+			call.bindings = append(call.bindings, b)
+		}
+		out = append(out, call)
+	}
+	return out
+}
+
+// psLoopValues returns the elements of the literal list of the foreach loop
+// whose variable is name and whose body contains token at (nil if none).
+func (a *analyzer) psLoopValues(name string, at int) []string {
+	for k := at - 1; k >= 0; k-- {
+		if !a.isIdent(k, "foreach", "ForEach") || !a.isOp(k+1, "(") {
+			continue
+		}
+		cl := a.match(k + 1)
+		if cl < 0 || a.tok(k+2).Kind != TVar || a.key(a.tok(k+2).Val) != name || !a.isIdent(k+3, "in") {
+			continue
+		}
+		b := cl + 1
+		for b < len(a.t) && a.isNL(b) {
+			b++
+		}
+		if !a.isOp(b, "{") || a.match(b) < at {
+			continue
+		}
+		var vals []string
+		for j := k + 4; j < cl; j++ {
+			switch {
+			case a.t[j].Kind == TString:
+				vals = append(vals, a.t[j].Val)
+			case a.isOp(j, ",", "@(", "(", ")"):
+			default:
+				return nil
+			}
+		}
+		return vals
+	}
+	return nil
+}
+
+// bareEnd returns the index just past the PowerShell argument that starts
+// at token j: an unquoted word is every token glued to it
+// (HKLM:\SOFTWARE\…\$v, SSL` 3.0 with an escaped space).
+func (a *analyzer) bareEnd(j, e int) int {
+	k := j + 1
+	for k < e && k < len(a.t) {
+		gap := a.f.Text[a.t[k-1].End:a.t[k].Start]
+		if gap != "" && gap != "` " || a.t[k].Kind == TNL || a.t[k].Kind == TParam || a.isOp(k, "|", ";", ")", "}", ",", "=") {
+			break
+		}
+		k++
+	}
+	return k
+}
+
+// psArg is the string value of a cmdlet argument [s, e): psStr, or for an
+// unquoted word of several tokens its text with variables expanded.
+func (a *analyzer) psArg(s, e int) (string, bool) {
+	if e-s > 1 && (a.t[s].Kind == TIdent || a.t[s].Kind == TVar || a.t[s].Kind == TOp && !isOpen(a.t[s])) {
+		raw := strings.ReplaceAll(a.f.Text[a.t[s].Start:a.t[e-1].End], "` ", " ")
+		x := a.expand(raw, s)
+		if strings.Contains(x, "$") {
+			return "", false
+		}
+		return x, true
+	}
+	return a.psStr(s, e)
+}
+
+func (a *analyzer) psRegCmdletOnce(i, cs, ce int) bool {
 	e := a.stmtEnd(i)
 	low := strings.ToLower(a.t[i].Text)
 	named := map[string][2]int{}
@@ -206,7 +413,7 @@ func (a *analyzer) psRegCmdlet(i int) {
 				k++
 			}
 			if k < e && a.tok(k).Kind != TParam {
-				ve := k + 1
+				ve := a.bareEnd(k, e)
 				if isOpen(a.t[k]) {
 					ve = a.match(k) + 1
 				}
@@ -223,21 +430,24 @@ func (a *analyzer) psRegCmdlet(i int) {
 			j++
 			continue
 		}
-		ve := j + 1
+		ve := a.bareEnd(j, e)
 		if isOpen(t) {
 			ve = a.match(j) + 1
 		}
 		pos = append(pos, [2]int{j, ve})
 		j = ve - 1
 	}
+	boundUse := 0
 	get := func(names []string, p int) (string, bool) {
+		before := a.psBoundUse
+		defer func() { boundUse += a.psBoundUse - before }()
 		for _, n := range names {
 			if r, ok := named[n]; ok {
-				return a.psStr(r[0], r[1])
+				return a.psArg(r[0], r[1])
 			}
 		}
 		if p >= 0 && p < len(pos) {
-			return a.psStr(pos[p][0], pos[p][1])
+			return a.psArg(pos[p][0], pos[p][1])
 		}
 		return "", false
 	}
@@ -265,9 +475,10 @@ func (a *analyzer) psRegCmdlet(i int) {
 		return -1
 	}
 	key, ok1 := get([]string{"path", "literalpath", "pspath"}, pIdx(0))
+	boundUse = 0
 	name, ok2 := get([]string{"name"}, pIdx(1))
 	if !ok1 || !ok2 {
-		return
+		return false
 	}
 	f := source.Fact{Kind: source.RegistryWrite, Location: a.loc(i, e), RegKey: normKey(key), RegName: name}
 	if low == "remove-itemproperty" || low == "rp" {
@@ -275,12 +486,17 @@ func (a *analyzer) psRegCmdlet(i int) {
 	} else {
 		vs, ok := get([]string{"value"}, pIdx(2))
 		if !ok {
-			return
+			return false
 		}
 		typ, _ := get([]string{"type", "propertytype"}, -1)
 		a.setRegValue(&f, vs, typ)
 	}
+	if cs >= 0 && boundUse > 0 {
+		// the name or the value came from the call site: report it there
+		f.Location = a.loc(cs, ce)
+	}
 	a.res.facts = append(a.res.facts, f)
+	return true
 }
 
 func (a *analyzer) setRegValue(f *source.Fact, v, typ string) {

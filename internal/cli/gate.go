@@ -249,18 +249,6 @@ func planGate(env *Env, o *gateOptions) (*gatePlan, error) {
 	return plan, nil
 }
 
-// gateSARIF renders the decision with the scan's SARIF renderer: the
-// decision's report carries every finding (TLS0nn, TLS1nn, TLS2nn), the
-// rules of all three families, the notifications (including one TLS951 per
-// inconclusive endpoint and pair) and the inconclusive targets.
-func gateSARIF(w io.Writer, d *verdict.Decision) error {
-	r, err := report.New("sarif")
-	if err != nil {
-		return err
-	}
-	return r.Render(w, &d.Report)
-}
-
 // checkOutput refuses, before any work is done, an output path that cannot
 // be written: a folder, or a file in a folder that does not exist.
 func checkOutput(env *Env, flag, path string) error {

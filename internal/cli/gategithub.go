@@ -11,7 +11,10 @@ import (
 	"github.com/tlsgate/tlsgate/internal/ghaction"
 )
 
-// gateSARIFShard renders the decision as SARIF like gateSARIF; for one
+// gateSARIFShard renders the decision with the scan's SARIF renderer: the
+// decision's report carries every finding (TLS0nn, TLS1nn, TLS2nn), the
+// rules of all three families, the notifications (including one TLS951 per
+// inconclusive endpoint and pair) and the inconclusive targets. For one
 // shard ("K/N") the run carries automationDetails.id
 // "tlsgate/shard-K-of-N/", so code scanning keeps the shards' uploads apart.
 func gateSARIFShard(shard string) func(io.Writer, *verdict.Decision) error {

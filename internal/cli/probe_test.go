@@ -50,7 +50,7 @@ func TestProbeCommand(t *testing.T) {
 
 	t.Run("json conclusive exit 0", func(t *testing.T) {
 		// Flags after and between positionals.
-		code, out, errs := runCLI(t, dir, "probe", modern.Addr, "--format", "json", sslv3.Addr, "--ca-file", pki.CAFile)
+		code, out, errs := runCLI(t, dir, "probe", modern.Addr, "--format", "json", sslv3.Addr, "--ca-file", pki.CAFile, "--full")
 		if code != ExitPass {
 			t.Fatalf("exit %d, stderr %s", code, errs)
 		}
@@ -67,6 +67,9 @@ func TestProbeCommand(t *testing.T) {
 		}
 		if len(rep.Endpoints) != 2 || rep.Endpoints[0].Target != modern.Addr || rep.Endpoints[1].Target != sslv3.Addr {
 			t.Fatalf("endpoints out of order: %+v", rep.Endpoints)
+		}
+		if len(rep.Endpoints[1].Suites["SSL3.0"]) != 4 || len(rep.Endpoints[0].Suites["TLS1.3"]) == 0 {
+			t.Errorf("--full suites %v / %v", rep.Endpoints[0].Suites, rep.Endpoints[1].Suites)
 		}
 		if rep.Endpoints[1].Protocols["SSL3.0"] != probe.Accepted || rep.Endpoints[0].Protocols["TLS1.3"] != probe.Accepted {
 			t.Errorf("protocols %v / %v", rep.Endpoints[0].Protocols, rep.Endpoints[1].Protocols)

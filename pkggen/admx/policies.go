@@ -42,6 +42,7 @@ var categoryOf = map[string]struct{ name, display string }{
 	settings.FamilyWinINet:         {"WinINet", "WinINet / Internet Explorer protocols"},
 	settings.FamilySChannelProto:   {"SChannelProtocols", "SChannel protocols"},
 	settings.FamilySChannelCipher:  {"SChannelCiphers", "SChannel ciphers"},
+	settings.FamilySChannelHash:    {"SChannelHashes", "SChannel hashes"},
 	settings.FamilySChannelLogging: {"SChannelLogging", "SChannel event logging"},
 }
 
@@ -164,6 +165,9 @@ func policyFor(g *group, fam settings.OSFamily) (Policy, string, string) {
 	case settings.FamilySChannelCipher:
 		pol.Name = "SChannelCipher_" + ident(leaf)
 		pol.Display = fmt.Sprintf("SChannel cipher %s: %s = %s", leaf, g.names[0], dword(g.values[g.names[0]]))
+	case settings.FamilySChannelHash:
+		pol.Name = "SChannelHash_" + ident(leaf)
+		pol.Display = fmt.Sprintf("SChannel hash %s: %s = %s", leaf, g.names[0], dword(g.values[g.names[0]]))
 	case settings.FamilySChannelLogging:
 		pol.Name = "SChannel_" + ident(g.names[0])
 		pol.Display = "SChannel event logging level"

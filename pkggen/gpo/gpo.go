@@ -196,6 +196,7 @@ var familyNames = map[string]string{
 	"wininet":           "WinINet",
 	"schannel-protocol": "SChannel protocols",
 	"schannel-cipher":   "SChannel ciphers",
+	"schannel-hash":     "SChannel hashes",
 	"schannel-logging":  "SChannel event logging",
 }
 

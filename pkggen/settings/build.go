@@ -37,6 +37,7 @@ const (
 	FamilyWinINet         = "wininet"
 	FamilySChannelProto   = "schannel-protocol"
 	FamilySChannelCipher  = "schannel-cipher"
+	FamilySChannelHash    = "schannel-hash"
 	FamilySChannelLogging = "schannel-logging"
 )
 
@@ -147,7 +148,10 @@ var cipherKeys = map[string][]string{
 }
 
 // CipherFamilies lists the cipher families Package.DisableCiphers accepts.
-func CipherFamilies() []string { return []string{"NULL", "DES", "RC2", "RC4", "3DES"} }
+func CipherFamilies() []string { return policy.CipherFamilies() }
+
+// hashKeys maps a policy hash name to its SCHANNEL\Hashes subkey (§2.7).
+var hashKeys = map[string]string{"MD5": "MD5"}
 
 // Error is a policy × OS combination the generator refuses.
 type Error struct {
@@ -190,9 +194,14 @@ func Build(p *policy.Policy, os string) (Plan, error) {
 			return fail("package.disable_ciphers: unknown cipher family %q (want %s)", c, strings.Join(CipherFamilies(), ", "))
 		}
 	}
+	for _, h := range pk.DisableHashes {
+		if _, ok := hashKeys[strings.ToUpper(h)]; !ok {
+			return fail("package.disable_hashes: %q cannot be turned off (want %s)", h, strings.Join(policy.HashAlgorithms(), ", "))
+		}
+	}
 	if pk.AuditOnly {
-		if pk.StrongCrypto || len(pk.DisableClient)+len(pk.DisableServer)+len(pk.EnableClient)+len(pk.EnableServer)+len(pk.DisableCiphers) > 0 {
-			return fail("package.audit_only changes nothing on hosts but SChannel event logging; remove strong_crypto, enable_*/disable_* and disable_ciphers, or set audit_only: false")
+		if pk.StrongCrypto || len(pk.DisableClient)+len(pk.DisableServer)+len(pk.EnableClient)+len(pk.EnableServer)+len(pk.DisableCiphers)+len(pk.DisableHashes) > 0 {
+			return fail("package.audit_only changes nothing on hosts but SChannel event logging; remove strong_crypto, enable_*/disable_*, disable_ciphers and disable_hashes, or set audit_only: false")
 		}
 		if pk.EventLogging == 0 {
 			return fail("package.audit_only without event_logging sets nothing; set event_logging (7 logs errors, warnings and successful handshakes)")
@@ -374,6 +383,19 @@ func Build(p *policy.Policy, os string) (Plan, error) {
 				Reason: fmt.Sprintf("the %s cipher (%s) is turned off in SChannel", sub, cipherWhy(c)),
 				Source: SrcKB245030, Restart: RestartReboot, Reboot: true, Family: FamilySChannelCipher})
 		}
+	}
+
+	// Weak hashes (§2.7): only MD5, which no TLS 1.2 suite uses.
+	seen = map[string]bool{}
+	for _, h := range pk.DisableHashes {
+		h = strings.ToUpper(h)
+		if seen[h] {
+			continue
+		}
+		seen[h] = true
+		add(Setting{Hive: "HKLM", Key: KeySChannel + `\Hashes\` + hashKeys[h], View: View64, Name: "Enabled", Type: "REG_DWORD", Value: 0,
+			Reason: fmt.Sprintf("the %s hash is turned off in SChannel (no TLS 1.2 cipher suite uses it; the TLS 1.0/1.1 handshake and the old *_MD5 suites did)", h),
+			Source: SrcKB245030, Restart: RestartReboot, Reboot: true, Family: FamilySChannelHash})
 	}
 
 	// SChannel event logging (§2.9): the audit-first path.

@@ -75,6 +75,12 @@ func TestBuildRows(t *testing.T) {
 		{sch + `\Ciphers\RC4 128/128`, "Enabled", 0, true},
 		{sch + `\Ciphers\Triple DES 168`, "Enabled", 0, true},
 	}
+	strictOnly := []row{
+		{sch + `\Ciphers\RC2 40/128`, "Enabled", 0, true},
+		{sch + `\Ciphers\RC2 56/128`, "Enabled", 0, true},
+		{sch + `\Ciphers\RC2 128/128`, "Enabled", 0, true},
+		{sch + `\Hashes\MD5`, "Enabled", 0, true},
+	}
 	cat := func(parts ...[]row) []row {
 		var out []row
 		for _, p := range parts {
@@ -105,7 +111,11 @@ func TestBuildRows(t *testing.T) {
 		// WinHTTP is left alone, TLS 1.3 keys are never written.
 		{"tls12", "win11", 36, cat(dotnet(1), []row{{whttp, "DefaultSecureProtocols", -1, false}, {whttp32, "DefaultSecureProtocols", -1, false}},
 			[]row{{winet, "SecureProtocols", 0x2800, false}}, off("TLS 1.1", "Server"), on("TLS 1.2", "Server"), absent("TLS 1.3", "Client"), absent("TLS 1.3", "Server"), ciphers)},
-		{"strict", "win11", 36, cat(dotnet(1), []row{{winet, "SecureProtocols", 0x2800, false}}, off("TLS 1.0", "Client"), ciphers)},
+		// strict = tls12 plus the RC2 ciphers and the MD5 hash (§2.7's
+		// typical hardened setting; no TLS 1.2 peer needs them).
+		{"strict", "win11", 36 + 3 + 1, cat(dotnet(1), []row{{winet, "SecureProtocols", 0x2800, false}}, off("TLS 1.0", "Client"), ciphers, strictOnly)},
+		{"strict", "win7", 38 + 3 + 1, cat(dotnet(1), on("TLS 1.2", "Client"), ciphers, strictOnly)},
+		{"tls12", "win10", 36, []row{{sch + `\Hashes\MD5`, "Enabled", -1, false}, {sch + `\Ciphers\RC2 40/128`, "Enabled", -1, false}}},
 		// compat: TLS 1.0/1.1 stay; on Windows 7 TLS 1.1/1.2 are switched on
 		// and WinHTTP gets TLS 1.0 + 1.1 + 1.2 (0xA80).
 		{"compat", "win7", 8 + 2 + 1 + 8 + 4 + 4, cat(dotnet(1),

@@ -41,7 +41,7 @@ type Setting struct {
 	Reboot  bool    `json:"reboot"`
 	// Family groups settings for ADMX policies and reports: "dotnet",
 	// "winhttp", "wininet", "schannel-protocol", "schannel-cipher",
-	// "schannel-logging".
+	// "schannel-hash", "schannel-logging".
 	Family string `json:"family,omitempty"`
 }
 
