@@ -5,7 +5,7 @@ t="${1:-5s}"
 cd "$(dirname "$0")/.."
 status=0
 while IFS= read -r file; do
-  dir=$(dirname "$file")
+  dir=$(dirname "${file#./}")
   for fn in $(grep -oE '^func (Fuzz[A-Za-z0-9_]+)\(f \*testing\.F\)' "$file" | sed -E 's/^func (Fuzz[A-Za-z0-9_]+).*/\1/'); do
     echo "fuzz: ./$dir $fn ($t)"
     go test -run '^$' -fuzz "^${fn}\$" -fuzztime "$t" "./$dir" || status=1

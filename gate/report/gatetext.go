@@ -78,6 +78,8 @@ func GateText(w io.Writer, d *verdict.Decision) error {
 			fmt.Fprintf(b, "  %s: %s", e.Target, protocolsLine(e.Result))
 			if len(e.WeakCiphers) > 0 {
 				fmt.Fprintf(b, "; weak classes %s", strings.Join(e.WeakCiphers, ", "))
+			} else if !weakClassesKnown(e.Result) {
+				b.WriteString("; weak classes not determined")
 			}
 			if c := e.Certificate; c != nil {
 				fmt.Fprintf(b, "; certificate %s, %d days left", c.Subject, c.DaysToExpiry)
@@ -119,7 +121,11 @@ func GateText(w io.Writer, d *verdict.Decision) error {
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(b, "verdict: %s — %s\n", strings.ToUpper(string(d.Verdict)), d.Reasons[0])
+	if len(d.Reasons) > 0 {
+		fmt.Fprintf(b, "verdict: %s — %s\n", strings.ToUpper(string(d.Verdict)), d.Reasons[0])
+	} else {
+		fmt.Fprintf(b, "verdict: %s\n", strings.ToUpper(string(d.Verdict)))
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -99,8 +99,11 @@ func Markdown(w io.Writer, d *verdict.Decision) error {
 				fmt.Fprintf(b, " %s |", statusCell(e.Protocols[p.Key()]))
 			}
 			weak := "none"
-			if len(e.WeakCiphers) > 0 {
+			switch {
+			case len(e.WeakCiphers) > 0:
 				weak = mdEscape(strings.Join(e.WeakCiphers, ", "))
+			case !weakClassesKnown(e.Result):
+				weak = "not determined"
 			}
 			fmt.Fprintf(b, " %s | %s |\n", weak, certCell(e.Certificate))
 		}
@@ -170,6 +173,20 @@ func hostName(h policy.Host) string {
 func cell(s verdict.Side) string {
 	mark := map[verdict.Verdict]string{verdict.Compatible: "✓", verdict.Incompatible: "✗", verdict.PolicyFail: "✗ policy:", verdict.Inconclusive: "? inconclusive:"}[s.Verdict]
 	return mark + " " + mdEscape(s.Reason)
+}
+
+// weakClassesKnown reports whether the prober answered every weak cipher
+// class question it asked; "none accepted" is only true then.
+func weakClassesKnown(r probe.Result) bool {
+	if len(r.CipherClasses) == 0 {
+		return false
+	}
+	for _, st := range r.CipherClasses {
+		if st != probe.Accepted && st != probe.Rejected {
+			return false
+		}
+	}
+	return true
 }
 
 func statusCell(s probe.Status) string {

@@ -427,11 +427,17 @@ func (a *analyzer) securityProtocolSink(i int) {
 			v = val{ok: true, cur: true, keep: allBits &^ v.add}
 		}
 	}
-	if v.orUnknown && e == vs+1 && a.enumLoopVar(vs) {
-		// foreach (var p in Enum.GetValues(typeof(SecurityProtocolType)))
-		// with a switch that skips the weak members: the strip idiom of
-		// detection-rules.md §3.2, not an unresolved value
-		v.orUnknown = false
+	if v.orUnknown && e == vs+1 {
+		switch a.enumLoopVar(vs) {
+		case loopStrips:
+			// foreach (var p in Enum.GetValues(typeof(SecurityProtocolType)))
+			// with a switch that skips the weak members: the strip idiom of
+			// detection-rules.md §3.2, not an unresolved value
+			v.orUnknown = false
+		case loopAll:
+			// every member, the deprecated ones included
+			v = val{ok: true, cur: true, keep: allBits, add: bitSsl3 | bitTls | bitTls11 | bitTls12 | bitTls13, typ: typSPT, enum: true}
+		}
 	}
 	if fp.param != "" && !v.ok && v.add&weakSPT == 0 && encl != nil {
 		if a.helperCallSites(encl, fp.param, op, s, vs, e) {
@@ -479,12 +485,21 @@ func (a *analyzer) judgeSPT(v val, s, e int, what string) {
 	a.res.facts = append(a.res.facts, fact)
 }
 
-// enumLoopVar reports whether the identifier at i is the variable of an
-// enclosing foreach loop over Enum.GetValues(...) / T.GetValues(...).
-func (a *analyzer) enumLoopVar(i int) bool {
+// Results of enumLoopVar.
+const (
+	loopNone   = iota // not a loop variable over Enum.GetValues
+	loopStrips        // the loop body names deprecated members (case labels, tests)
+	loopAll           // the loop takes every member
+)
+
+// enumLoopVar classifies the identifier at i: the variable of an enclosing
+// foreach loop over Enum.GetValues(...) / T.GetValues(...), and whether the
+// loop body singles out the deprecated members (the strip idiom) or takes
+// every member.
+func (a *analyzer) enumLoopVar(i int) int {
 	t := a.tok(i)
 	if t.Kind != TIdent && t.Kind != TVar {
-		return false
+		return loopNone
 	}
 	for k := i - 1; k >= 0 && i-k < 4*maxStmt; k-- {
 		if !a.isIdent(k, "foreach", "ForEach", "For") || !a.isOp(k+1, "(") && !a.isIdent(k+1, "Each") {
@@ -498,17 +513,22 @@ func (a *analyzer) enumLoopVar(i int) bool {
 			continue
 		}
 		seg := a.f.Text[a.t[k].Start:a.t[min(end, len(a.t)-1)].End]
-		low := strings.ToLower(seg)
-		if !strings.Contains(low, "getvalues") {
+		if !strings.Contains(strings.ToLower(seg), "getvalues") {
 			continue
 		}
 		for j := k + 1; j < end; j++ {
 			if (a.t[j].Kind == TIdent || a.t[j].Kind == TVar) && strings.EqualFold(a.t[j].Text, t.Text) && a.isIdent(j+1, "in", "In") {
-				return true
+				body := strings.ToLower(a.f.Text[a.t[end].End:a.t[i].Start])
+				for _, w := range []string{".ssl3", ".tls:", ".tls)", ".tls ", ".tls11", "::ssl3", "::tls11", "'ssl3'", "'tls'", "'tls11'", "\"ssl3\"", "\"tls\"", "\"tls11\""} {
+					if strings.Contains(body, w) {
+						return loopStrips
+					}
+				}
+				return loopAll
 			}
 		}
 	}
-	return false
+	return loopNone
 }
 
 // topLevelXor reports whether the expression s..e combines its operands

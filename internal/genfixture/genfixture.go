@@ -109,3 +109,20 @@ func CheckGoldenTree(t *testing.T, dir string) {
 	t.Helper()
 	golden.CheckDir(t, filepath.Join("testdata", filepath.FromSlash(t.Name())), dir)
 }
+
+// Bundle is a bundle of the built-in policy pol for the OS family os in a
+// fresh folder, stamped with SOURCE_DATE_EPOCH-style time 1700000000 and
+// tool version "test". An unknown policy or a plan the settings model
+// refuses fails the test.
+func Bundle(t testing.TB, pol, os string) *pkggen.Bundle {
+	t.Helper()
+	p, ok := policy.Builtin(pol)
+	if !ok {
+		t.Fatalf("no built-in policy %s", pol)
+	}
+	plan, err := settings.Build(p, os)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &pkggen.Bundle{Dir: t.TempDir(), Policy: p, Plan: plan, Time: time.Unix(1700000000, 0).UTC(), Extra: map[string]any{}, ToolVersion: "test"}
+}

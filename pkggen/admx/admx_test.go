@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
-	"github.com/tlsgate/tlsgate/internal/genfixture"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/tlsgate/tlsgate/gate/policy"
+	"github.com/tlsgate/tlsgate/internal/genfixture"
 	"github.com/tlsgate/tlsgate/pkggen"
 	"github.com/tlsgate/tlsgate/pkggen/settings"
 )

@@ -13,24 +13,17 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
-	"github.com/tlsgate/tlsgate/gate/policy"
+	"github.com/tlsgate/tlsgate/internal/genfixture"
 	"github.com/tlsgate/tlsgate/pkggen"
 	"github.com/tlsgate/tlsgate/pkggen/applier"
-	"github.com/tlsgate/tlsgate/pkggen/settings"
 )
 
 func bundle(t *testing.T, name, os string) *pkggen.Bundle {
-	t.Helper()
-	p, ok := policy.Builtin(name)
-	if !ok {
-		t.Fatalf("no built-in policy %s", name)
-	}
-	plan, err := settings.Build(p, os)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &pkggen.Bundle{Dir: t.TempDir(), Policy: p, Plan: plan, Extra: map[string]any{}}
+	b := genfixture.Bundle(t, name, os)
+	b.Time, b.ToolVersion = time.Time{}, ""
+	return b
 }
 
 // fakeGo records builds and writes a fake executable.

@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"encoding/xml"
 	"fmt"
-	"github.com/tlsgate/tlsgate/internal/genfixture"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tlsgate/tlsgate/gate/policy"
+	"github.com/tlsgate/tlsgate/internal/genfixture"
 	"github.com/tlsgate/tlsgate/pkggen"
 	"github.com/tlsgate/tlsgate/pkggen/regpol"
 	"github.com/tlsgate/tlsgate/pkggen/settings"

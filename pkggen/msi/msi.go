@@ -29,6 +29,7 @@ import (
 	"github.com/tlsgate/tlsgate/pkggen/applier"
 	"github.com/tlsgate/tlsgate/pkggen/settings"
 	"github.com/tlsgate/tlsgate/templates"
+	"golang.org/x/text/encoding/charmap"
 )
 
 // Builder is the seam to the MSI compiler.
@@ -235,15 +236,39 @@ func Source(b *pkggen.Bundle) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// wixText makes s safe for the WiX preprocessor and the MSI database:
+// "$" starts a preprocessor variable, so it is doubled ("$$" is a literal
+// "$"); "$(" becomes "$ (" because wixl fails on "$$(" too, and a run of
+// "$" becomes one, because wixl turns "$$$$" into "$$$". Characters the
+// database's code page (1252) cannot hold become "?"; wixl would otherwise
+// store an empty string.
+func wixText(s string) string {
+	var b strings.Builder
+	prev := rune(0)
+	for _, r := range strings.ReplaceAll(s, "$(", "$ (") {
+		switch c, ok := charmap.Windows1252.EncodeRune(r); {
+		case r == '$' && prev == '$':
+		case r == '$':
+			b.WriteString("$$")
+		case !ok || c == 0x1A && r != 0x1A:
+			b.WriteByte('?')
+		default:
+			b.WriteRune(r)
+		}
+		prev = r
+	}
+	return b.String()
+}
+
 // escapeAll XML-escapes every string the template writes (attribute
 // values and the comment), so policy and product names cannot break the
-// document.
+// document, after wixText.
 func escapeAll(data map[string]any) map[string]any {
 	out := map[string]any{}
 	for k, v := range data {
 		switch x := v.(type) {
 		case string:
-			out[k] = xmlEscape(x)
+			out[k] = xmlEscape(wixText(x))
 		case []*component:
 			var cs []*component
 			for _, c := range x {

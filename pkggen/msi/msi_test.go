@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -13,26 +12,18 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
-	"github.com/tlsgate/tlsgate/gate/policy"
+	"github.com/tlsgate/tlsgate/internal/genfixture"
+	"github.com/tlsgate/tlsgate/internal/golden"
 	"github.com/tlsgate/tlsgate/internal/wine"
 	"github.com/tlsgate/tlsgate/pkggen"
-	"github.com/tlsgate/tlsgate/pkggen/settings"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files")
-
 func bundle(t *testing.T, name, os string) *pkggen.Bundle {
-	t.Helper()
-	p, ok := policy.Builtin(name)
-	if !ok {
-		t.Fatalf("no built-in policy %s", name)
-	}
-	plan, err := settings.Build(p, os)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &pkggen.Bundle{Dir: t.TempDir(), Policy: p, Plan: plan, Extra: map[string]any{}, ToolVersion: "v0.0.0-test"}
+	b := genfixture.Bundle(t, name, os)
+	b.Time, b.ToolVersion = time.Time{}, "v0.0.0-test"
+	return b
 }
 
 func TestSourceGolden(t *testing.T) {
@@ -42,20 +33,7 @@ func TestSourceGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", t.Name(), "product.wxs.golden")
-			if *update {
-				os.MkdirAll(filepath.Dir(golden), 0o755)
-				if err := os.WriteFile(golden, src, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update)", err)
-			}
-			if !bytes.Equal(src, want) {
-				t.Errorf("%s differs from the generated source (go test -update rewrites it)", golden)
-			}
+			golden.Check(t, filepath.Join("testdata", t.Name(), "product.wxs.golden"), src)
 		})
 	}
 }
@@ -264,6 +242,35 @@ func TestInstallUninstallUnderWine(t *testing.T) {
 	for _, s := range b.Plan.Settings {
 		if v, ok := got[s.FullKey()][strings.ToLower(s.Name)]; ok {
 			t.Errorf("after uninstall %s\\%s is still %s", s.FullKey(), s.Name, v)
+		}
+	}
+}
+
+// Names the user gives reach the MSI intact as far as MSI can hold them:
+// wixl's preprocessor eats a lone "$" and fails on "$(", and a Windows-1252
+// database cannot hold other characters (wixl silently stores an empty
+// ProductName then).
+func TestHostileNamesSurviveWixl(t *testing.T) {
+	b := bundle(t, "tls12", "win10")
+	b.Policy.Package.Product = `P$(whoami) Żółw $x "q" <a> ]]> ` + "`id`"
+	b.Policy.Package.Company = `Co $$ & 'x'`
+	src, err := Source(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantName := `P$ (whoami) ?ó?w $x "q" <a> ]]> ` + "`id`" + ` (tls12, win10)`
+	if !strings.Contains(string(src), `Name="P$$ (whoami) ?ó?w $$x &quot;q&quot; &lt;a&gt; ]]&gt; `+"`id`"+` (tls12, win10)"`) {
+		t.Errorf("product name not escaped for WiX:\n%.900s", src)
+	}
+	wine.SkipWithoutTools(t, "wixl", "msiinfo")
+	if err := New(Options{}).Generate(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	_, msiName := Names(b)
+	props := msiinfo(t, filepath.Join(b.Dir, msiName), "Property")
+	for _, want := range []string{"ProductName\t" + wantName + "\n", "Manufacturer\tCo $ & 'x'\n"} {
+		if !strings.Contains(strings.ReplaceAll(props, "\r\n", "\n"), want) {
+			t.Errorf("Property table lacks %q:\n%s", want, props)
 		}
 	}
 }

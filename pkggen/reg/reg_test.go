@@ -8,9 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/tlsgate/tlsgate/gate/policy"
+	"github.com/tlsgate/tlsgate/internal/genfixture"
 	"github.com/tlsgate/tlsgate/internal/golden"
 	"github.com/tlsgate/tlsgate/internal/regfile"
 	"github.com/tlsgate/tlsgate/internal/wine"
@@ -25,16 +25,7 @@ func TestMain(m *testing.M) {
 }
 
 func bundle(t testing.TB, pol, os string) *pkggen.Bundle {
-	t.Helper()
-	p, ok := policy.Builtin(pol)
-	if !ok {
-		t.Fatalf("no policy %s", pol)
-	}
-	plan, err := settings.Build(p, os)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &pkggen.Bundle{Dir: t.TempDir(), Policy: p, Plan: plan, Time: time.Unix(1700000000, 0).UTC(), Extra: map[string]any{}, ToolVersion: "test"}
+	return genfixture.Bundle(t, pol, os)
 }
 
 func TestGolden(t *testing.T) {

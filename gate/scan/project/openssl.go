@@ -67,6 +67,9 @@ func lowList(v string) string {
 // opensslScript is TLS014 for Dockerfile RUN / ENV and shell lines that
 // lower the OpenSSL policy (sed edits, echo >> openssl.cnf, OPENSSL_CONF).
 func (a *analysis) opensslScript(f *source.File, lines []cmdLine) {
+	// configuration files an earlier line of this script lowered (echo >>,
+	// sed -i): OPENSSL_CONF pointing at one of them lowers the policy too
+	weakPaths := map[string]bool{}
 	for _, l := range lines {
 		t := l.Text
 		if !strings.Contains(t, "MinProtocol") && !strings.Contains(strings.ToUpper(t), "SECLEVEL") && !strings.Contains(strings.ToLower(t), "openssl") {
@@ -74,12 +77,14 @@ func (a *analysis) opensslScript(f *source.File, lines []cmdLine) {
 		}
 		seen := map[int]bool{}
 		pats := sedPatterns(t)
+		lowered := false
 		rep := func(off int, msg string) {
 			for _, p := range pats {
 				if off >= p[0] && off < p[1] {
 					return // inside the pattern of a sed s/…/…/: what is replaced, not what is written
 				}
 			}
+			lowered = true
 			loc, snip := l.locAt(f, off)
 			if seen[loc.StartLine] {
 				return
@@ -103,8 +108,24 @@ func (a *analysis) opensslScript(f *source.File, lines []cmdLine) {
 		for _, m := range secLevelRe.FindAllStringSubmatchIndex(t, -1) {
 			rep(m[0], fmt.Sprintf("lowers the OpenSSL security level to SECLEVEL=%s for every TLS client in the container", t[m[2]:m[3]]))
 		}
+		if lowered {
+			// the files written: redirection targets, and the files of sed -i
+			for _, m := range cnfRedirRe.FindAllStringSubmatch(t, -1) {
+				weakPaths[m[1]] = true
+			}
+			if strings.Contains(t, "sed") && strings.Contains(t, "-i") {
+				for _, p := range cnfPathRe.FindAllString(t, -1) {
+					weakPaths[p] = true
+				}
+			}
+		}
 		for _, m := range opensslConf.FindAllStringSubmatchIndex(t, -1) {
-			base := path.Base(t[m[2]:m[3]])
+			target := t[m[2]:m[3]]
+			if weakPaths[target] {
+				rep(m[0], fmt.Sprintf("OPENSSL_CONF points at %s, which an earlier line lowered", target))
+				continue
+			}
+			base := path.Base(target)
 			for _, g := range a.in.Files {
 				if g == nil || g.Kind != source.OpenSSLConf || path.Base(g.Path) != base {
 					continue
@@ -117,6 +138,12 @@ func (a *analysis) opensslScript(f *source.File, lines []cmdLine) {
 		}
 	}
 }
+
+// cnfPathRe matches an absolute path to an OpenSSL configuration file.
+var (
+	cnfPathRe  = regexp.MustCompile(`/[^\s"'<>|;&]+\.cnf\b`)
+	cnfRedirRe = regexp.MustCompile(`>>?\s*["']?(/[^\s"'<>|;&]+\.cnf)\b`)
+)
 
 func weakCnf(f *source.File) bool {
 	for _, line := range strings.Split(f.Text, "\n") {
