@@ -382,12 +382,19 @@ func (b *Bundle) FileName() string {
 			name = "tlsgate-" + b.Plan.Policy
 		}
 	}
+	return SafeFileName(name)
+}
+
+// SafeFileName makes user text a safe file name: letters, digits, '.', '_'
+// and '-' only (a run of others becomes one '-'), no leading or trailing dot or dash, no
+// "..", at most 64 characters; "tlsgate" when nothing is left.
+func SafeFileName(name string) string {
 	var sb strings.Builder
 	for _, r := range name {
 		switch {
 		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '_', r == '-', r == '.':
 			sb.WriteRune(r)
-		default:
+		case !strings.HasSuffix(sb.String(), "-"):
 			sb.WriteByte('-')
 		}
 	}
@@ -396,7 +403,7 @@ func (b *Bundle) FileName() string {
 		s = strings.ReplaceAll(s, "..", ".")
 	}
 	if len(s) > 64 {
-		s = s[:64]
+		s = strings.TrimRight(s[:64], ".-")
 	}
 	if s == "" {
 		s = "tlsgate"

@@ -509,10 +509,10 @@ func (a *analyzer) enumLoopVar(i int) int {
 		if a.isOp(k+1, "(") {
 			end = a.match(k + 1)
 		}
-		if end <= k {
-			continue
+		if end <= k || end >= i {
+			continue // the sink is not in this loop's body
 		}
-		seg := a.f.Text[a.t[k].Start:a.t[min(end, len(a.t)-1)].End]
+		seg := a.f.Text[a.t[k].Start:a.t[end].End]
 		if !strings.Contains(strings.ToLower(seg), "getvalues") {
 			continue
 		}

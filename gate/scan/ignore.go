@@ -129,6 +129,20 @@ func (p *ignorePattern) match(rel, name string, isDir bool) bool {
 // ignoreStack holds the .gitignore files of the directories being walked.
 type ignoreStack []*gitIgnore
 
+// enter trims the stack to the .gitignore files of dir (slash-relative)
+// and its ancestors: the walk is depth-first, so the others belong to
+// subtrees it has left and can never apply again.
+func (s ignoreStack) enter(dir string) ignoreStack {
+	for len(s) > 0 {
+		d := s[len(s)-1].dir
+		if d == "" || d == dir || strings.HasPrefix(dir, d+"/") {
+			break
+		}
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
 // ignored reports whether rel (slash-relative to the scanned root) is
 // ignored: the deepest .gitignore with a matching pattern decides, and
 // within a file the last matching pattern wins.

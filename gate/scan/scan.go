@@ -23,6 +23,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/tlsgate/tlsgate/gate/finding"
 	"github.com/tlsgate/tlsgate/gate/policy"
@@ -91,40 +92,17 @@ func Scan(ctx context.Context, root string, opts Options) (*finding.Report, erro
 		return nil, fmt.Errorf("%w %q: %v", ErrRoot, root, err)
 	}
 	var notes []finding.Notification
-	var entries, editorconfigs []entry
+	var editorconfigs []entry
+	var outs []fileOut
 	if st.IsDir() {
 		if _, err := os.ReadDir(root); err != nil {
 			return nil, fmt.Errorf("%w %q: %v", ErrRoot, root, err)
 		}
-		entries, notes, editorconfigs = walk(ctx, root)
+		outs, notes, editorconfigs = walkAndProcess(ctx, root, opts)
 	} else {
-		entries = []entry{{rel: filepath.Base(root), abs: root}}
+		var w worker
+		outs = []fileOut{w.processFile(entry{rel: filepath.Base(root), abs: root}, opts.MaxFileSize)}
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-
-	outs := make([]fileOut, len(entries))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < opts.Workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var buf []byte
-			for i := range next {
-				outs[i] = processFile(entries[i], opts.MaxFileSize, &buf)
-			}
-		}()
-	}
-	for i := range entries {
-		if ctx.Err() != nil {
-			break
-		}
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -206,8 +184,74 @@ func sortNotes(ns []finding.Notification) {
 	})
 }
 
+// walkAndProcess walks root and analyzes its files as the walk finds them:
+// one goroutine walks (so the directory reads overlap the analysis) and
+// opts.Workers goroutines read and analyze. The results are sorted by path,
+// the order the serial walk-then-analyze pipeline produced.
+func walkAndProcess(ctx context.Context, root string, opts Options) ([]fileOut, []finding.Notification, []entry) {
+	type done struct {
+		rel string
+		out fileOut
+	}
+	jobs := make(chan entry, 512)
+	results := make([][]done, opts.Workers)
+	var wg sync.WaitGroup
+	for w := 0; w < opts.Workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			var wk worker
+			var mine []done
+			for e := range jobs {
+				if ctx.Err() != nil {
+					continue // drain: the walk stops soon
+				}
+				mine = append(mine, done{e.rel, wk.processFile(e, opts.MaxFileSize)})
+			}
+			results[w] = mine
+		}(w)
+	}
+	notes, editorconfigs := walk(ctx, root, func(e entry) { jobs <- e })
+	close(jobs)
+	wg.Wait()
+	n := 0
+	for _, r := range results {
+		n += len(r)
+	}
+	all := make([]done, 0, n)
+	for _, r := range results {
+		all = append(all, r...)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].rel < all[j].rel })
+	outs := make([]fileOut, len(all))
+	for i := range all {
+		outs[i] = all[i].out
+	}
+	return outs, notes, editorconfigs
+}
+
+// worker is the per-goroutine state of the file pipeline.
+type worker struct {
+	buf []byte // analyzer scratch space
+	raw []byte // read buffer, reused while no decoded text refers to it
+}
+
+// readBuf returns a buffer of n bytes: the worker's reusable one when it
+// is large enough (no clearing: the read overwrites it), else a new one,
+// kept for reuse unless it is huge.
+func (w *worker) readBuf(n int64) []byte {
+	if int64(cap(w.raw)) >= n {
+		return w.raw[:n]
+	}
+	b := make([]byte, n, max(n, 64<<10))
+	if n <= 4<<20 {
+		w.raw = b
+	}
+	return b
+}
+
 // processFile reads, decodes and analyzes one file.
-func processFile(e entry, limit int64, buf *[]byte) fileOut {
+func (w *worker) processFile(e entry, limit int64) fileOut {
 	kind := source.KindOf(e.rel)
 	note := func(id, msg string) fileOut {
 		return fileOut{note: &finding.Notification{RuleID: id, Level: finding.Note, Message: msg, Location: finding.Location{Path: e.rel}}}
@@ -227,7 +271,7 @@ func processFile(e entry, limit int64, buf *[]byte) fileOut {
 	if st.Size() > limit {
 		return note(rules.SkippedLarge, fmt.Sprintf("file skipped: %d bytes is over the %d-byte size limit", st.Size(), limit))
 	}
-	raw := make([]byte, st.Size())
+	raw := w.readBuf(st.Size())
 	n, err := io.ReadFull(fh, raw)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return note(rules.Unreadable, fmt.Sprintf("cannot read file: %v", err))
@@ -241,19 +285,37 @@ func processFile(e entry, limit int64, buf *[]byte) fileOut {
 		return note(rules.Unreadable, fmt.Sprintf("cannot decode file: %v", err))
 	}
 	f := source.New(e.rel, kind, text, enc)
-	res, perr := safeAnalyze(f, buf)
+	res, perr := safeAnalyze(f, &w.buf)
 	if perr != nil {
 		// an analyzer bug must not end the scan: the file is still handed to
 		// the application model, and the failure is reported
+		w.raw = nil // f.Text may alias it
 		return fileOut{file: f, res: &fileResult{}, note: &finding.Notification{RuleID: rules.ParseFailure, Level: finding.Warning,
 			Message: fmt.Sprintf("code analysis failed (%v); the code rules did not run on this file", perr), Location: finding.Location{Path: e.rel}}}
 	}
 	out := fileOut{file: f, res: res}
-	out.supps, out.ca = fileSuppressions(f, res, buf)
-	if dropText(kind) && !hasRegFacts(res) {
+	out.supps, out.ca = fileSuppressions(f, res, &w.buf)
+	dropped := dropText(kind) && !hasRegFacts(res)
+	if dropped {
 		// the application model does not read code text: keep memory bounded
 		out.file = source.New(e.rel, kind, "", enc)
 	}
+	// the text aliases raw (UTF-8 is not copied): unless the anchor
+	// prefilter rejected the file (nothing was kept from it, not even a
+	// suppression) and its text was dropped, raw now belongs to the results
+	aliased := len(raw) > 0 && len(text) > 0 && unsafe.StringData(text) == &raw[0]
+	if aliased && !(dropped && res.markerKnown && !res.marker) {
+		w.raw = nil
+	}
+	return out
+}
+
+// processFile reads, decodes and analyzes one file with scratch space buf
+// (a one-off worker).
+func processFile(e entry, limit int64, buf *[]byte) fileOut {
+	w := worker{buf: *buf}
+	out := w.processFile(e, limit)
+	*buf = w.buf
 	return out
 }
 
@@ -286,9 +348,10 @@ func hasRegFacts(r *fileResult) bool {
 	return false
 }
 
-// walk lists the files of known kinds under root in sorted order.
-func walk(ctx context.Context, root string) ([]entry, []finding.Notification, []entry) {
-	var out, editorconfigs []entry
+// walk hands every file of a known kind under root to emit, in walk order,
+// and returns the notes and the .editorconfig files it met.
+func walk(ctx context.Context, root string, emit func(entry)) ([]finding.Notification, []entry) {
+	var editorconfigs []entry
 	var notes []finding.Notification
 	realRoot, err := filepath.EvalSymlinks(root)
 	if err != nil {
@@ -319,6 +382,8 @@ func walk(ctx context.Context, root string) ([]entry, []finding.Notification, []
 			if rel != "" && (skipDirs[strings.ToLower(d.Name())] || ignored(rel, true)) {
 				return fs.SkipDir
 			}
+			igns = igns.enter(rel)
+			ignored = igns.ignored
 			if gi := loadGitIgnore(filepath.Join(p, ".gitignore"), rel); gi != nil {
 				igns = append(igns, gi)
 				ignored = igns.ignored
@@ -350,11 +415,10 @@ func walk(ctx context.Context, root string) ([]entry, []finding.Notification, []
 		} else if !d.Type().IsRegular() {
 			return nil
 		}
-		out = append(out, entry{rel: rel, abs: p})
+		emit(entry{rel: rel, abs: p})
 		return nil
 	})
-	sort.Slice(out, func(i, j int) bool { return out[i].rel < out[j].rel })
-	return out, notes, editorconfigs
+	return notes, editorconfigs
 }
 
 // levelFor decides the level of a host-dependent code finding

@@ -122,17 +122,23 @@ func Main(ctx context.Context, args []string, env *Env) int {
 	name := args[0]
 	switch name {
 	case "-h", "--help", "help":
+		w := &errWriter{w: env.Stdout}
 		if len(args) > 1 {
-			if c := find(cmds, args[1]); c != nil {
-				commandHelp(env.Stdout, c, flagSet(c))
-				return ExitPass
+			c := find(cmds, args[1])
+			if c == nil {
+				env.Errorf("help: unknown command %q", args[1])
+				topUsage(env.Stderr, cmds)
+				return ExitUsage
 			}
+			commandHelp(w, c, flagSet(c))
+		} else {
+			topUsage(w, cmds)
 		}
-		topUsage(env.Stdout, cmds)
-		return ExitPass
+		return env.written("help", w.err)
 	case "--version", "-v":
-		fmt.Fprintf(env.Stdout, "tlsgate %s\n", ToolVersion())
-		return ExitPass
+		w := &errWriter{w: env.Stdout}
+		fmt.Fprintf(w, "tlsgate %s\n", ToolVersion())
+		return env.written("version", w.err)
 	}
 	c := find(cmds, name)
 	if c == nil {
@@ -151,8 +157,9 @@ func Main(ctx context.Context, args []string, env *Env) int {
 		return ExitUsage
 	}
 	if *help {
-		commandHelp(env.Stdout, c, fs)
-		return ExitPass
+		w := &errWriter{w: env.Stdout}
+		commandHelp(w, c, fs)
+		return env.written(c.Name, w.err)
 	}
 	return run(ctx, env, fs.Args())
 }
@@ -242,9 +249,38 @@ func versionCommand() *Command {
 					env.Errorf("version: unexpected argument %q", args[0])
 					return ExitUsage
 				}
-				fmt.Fprintf(env.Stdout, "tlsgate %s\n", ToolVersion())
-				return ExitPass
+				w := &errWriter{w: env.Stdout}
+				fmt.Fprintf(w, "tlsgate %s\n", ToolVersion())
+				return env.written("version", w.err)
 			}
 		},
 	}
+}
+
+// errWriter remembers the first write error, so output printed with
+// fmt.Fprintf can be checked once at the end.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	if err != nil {
+		e.err = err
+	}
+	return n, err
+}
+
+// written returns ExitPass, or reports a failed write of cmd's output and
+// returns ExitInconclusive: output that was lost is never a pass.
+func (e *Env) written(cmd string, err error) int {
+	if err == nil {
+		return ExitPass
+	}
+	e.Errorf("%s: write output: %v", cmd, err)
+	return ExitInconclusive
 }

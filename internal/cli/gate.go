@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"crypto/x509"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -19,6 +20,7 @@ import (
 	"github.com/tlsgate/tlsgate/gate/report"
 	"github.com/tlsgate/tlsgate/gate/scan/project"
 	"github.com/tlsgate/tlsgate/gate/verdict"
+	"github.com/tlsgate/tlsgate/internal/ghaction"
 )
 
 // gateOptions are the parsed flags of `tlsgate gate`.
@@ -238,7 +240,19 @@ func planGate(env *Env, o *gateOptions) (*gatePlan, error) {
 	case "text":
 		plan.render = func(d *verdict.Decision, env *Env) error { return writeOut(env, o.Output, d, report.GateText) }
 	case "json":
-		plan.render = func(d *verdict.Decision, env *Env) error { return writeOut(env, o.Output, d, report.GateJSON) }
+		render := report.GateJSON
+		if plan.shardN > 0 {
+			// A shard's JSON records "K/N", so merge can refuse a run with
+			// a missing or repeated shard.
+			shard := fmt.Sprintf("%d/%d", plan.shardK, plan.shardN)
+			render = func(w io.Writer, d *verdict.Decision) error {
+				enc := json.NewEncoder(w)
+				enc.SetIndent("", "  ")
+				enc.SetEscapeHTML(false)
+				return enc.Encode(ghaction.Report{Decision: *d, Shard: shard})
+			}
+		}
+		plan.render = func(d *verdict.Decision, env *Env) error { return writeOut(env, o.Output, d, render) }
 	case "markdown":
 		plan.render = func(d *verdict.Decision, env *Env) error { return writeOut(env, o.Output, d, report.Markdown) }
 	case "sarif":

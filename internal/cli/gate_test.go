@@ -601,6 +601,22 @@ func TestGateShard(t *testing.T) {
 		for _, e := range d.Endpoints {
 			seen[e.Target]++
 		}
+		// The JSON records its shard, so merge can refuse a missing one.
+		var head struct {
+			Shard string `json:"shard"`
+		}
+		if err := json.Unmarshal([]byte(out), &head); err != nil || head.Shard != shard {
+			t.Errorf("shard %s: JSON records shard %q (%v)", shard, head.Shard, err)
+		}
+		if shard == "1/2" {
+			path := filepath.Join(t.TempDir(), "shard1.json")
+			if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if code, _, stderr := gateRun(t, "merge", path); code != ExitUsage || !strings.Contains(stderr, "2/2") {
+				t.Errorf("merge of shard 1/2 alone: exit %d, stderr %q; want 2 naming the missing shard", code, stderr)
+			}
+		}
 		if len(d.Pairs) != len(d.Endpoints) {
 			t.Errorf("shard %s: %d pairs for %d endpoints", shard, len(d.Pairs), len(d.Endpoints))
 		}

@@ -31,8 +31,9 @@ func mergeCommand() *Command {
 report.json the GitHub Action writes) or a SARIF file; the kind is read from
 the content. Repository findings, which every shard reports, appear once;
 endpoints and pairs are united; the verdict is fail if any shard failed,
-else inconclusive if anything was, else pass. Reports the Action wrote carry
-their shard ("K/N"), and a run with a missing or repeated shard is refused.
+else inconclusive if anything was, else pass. Reports of 'gate --shard K/N
+--format json' and those the Action wrote carry their shard ("K/N"), and a
+run with a missing or repeated shard is refused.
 
 The merged SARIF (from the SARIF inputs) has one run per tool with the
 automation id "tlsgate/merged/"; write it with --sarif-output or

@@ -152,12 +152,15 @@ func runScan(ctx context.Context, env *Env, o *scanOptions) int {
 	if cerr := closeOut(); rerr == nil {
 		rerr = cerr
 	}
+	code := ExitPass
 	if rerr != nil {
+		// A lost report is an operational failure (3), but a failing
+		// finding still wins (precedence 2, 1, 3, 0).
 		env.Errorf("scan: write report: %v", rerr)
-		return ExitInconclusive
+		code = ExitInconclusive
 	}
 	if o.WriteBaseline != "" {
-		return ExitPass // every current finding is now recorded as accepted
+		return code // every current finding is now recorded as accepted
 	}
 	failing := 0
 	for _, f := range rep.Findings {
@@ -169,7 +172,7 @@ func runScan(ctx context.Context, env *Env, o *scanOptions) int {
 		env.Errorf("scan: %s at or above %s", pluralWord(failing, "finding"), failOn)
 		return ExitFail
 	}
-	return ExitPass
+	return code
 }
 
 func pluralWord(n int, w string) string {

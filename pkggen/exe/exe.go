@@ -25,7 +25,6 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -141,17 +140,7 @@ func baseName(b *pkggen.Bundle) string {
 	if name == "" {
 		name = "tlsgate-" + applier.BackupID(b.Plan.Policy)
 	}
-	return safeName(name)
-}
-
-var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
-
-func safeName(s string) string {
-	s = unsafeChars.ReplaceAllString(s, "-")
-	if s == "" {
-		return "tlsgate"
-	}
-	return s
+	return pkggen.SafeFileName(name)
 }
 
 // PlanJSON is the applier.Config embedded into the program.

@@ -306,3 +306,14 @@ func TestResourcesWithIcon(t *testing.T) {
 		t.Error(".syso not deterministic")
 	}
 }
+
+// A package name from the user never makes a hidden or escaping file name.
+func TestFileNamesAreSafe(t *testing.T) {
+	for in, want := range map[string]string{"": "tlsgate-tls12", `../../evil $(x) "q"`: "evil-x-q", ".hidden": "hidden"} {
+		b := bundle(t, "tls12", "win10")
+		b.Policy.Package.Name = in
+		if got := baseName(b); got != want {
+			t.Errorf("baseName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

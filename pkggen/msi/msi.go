@@ -19,7 +19,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -90,7 +89,7 @@ func baseName(b *pkggen.Bundle) string {
 	if name == "" {
 		name = "tlsgate-" + applier.BackupID(b.Plan.Policy)
 	}
-	return regexp.MustCompile(`[^A-Za-z0-9._-]+`).ReplaceAllString(name, "-")
+	return pkggen.SafeFileName(name)
 }
 
 // Names returns the .wxs and .msi file names of a bundle.

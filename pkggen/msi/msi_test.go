@@ -274,3 +274,14 @@ func TestHostileNamesSurviveWixl(t *testing.T) {
 		}
 	}
 }
+
+// A package name from the user never makes a hidden or escaping file name.
+func TestNamesAreSafeFileNames(t *testing.T) {
+	for in, want := range map[string]string{"": "tlsgate-tls12", `../../evil $(x) "q"`: "evil-x-q", ".hidden": "hidden"} {
+		b := bundle(t, "tls12", "win10")
+		b.Policy.Package.Name = in
+		if wxs, msi := Names(b); wxs != want+".wxs" || msi != want+".msi" {
+			t.Errorf("Names(%q) = %s, %s; want %s.wxs, %s.msi", in, wxs, msi, want, want)
+		}
+	}
+}

@@ -277,20 +277,29 @@ func codeWins(app *finding.Application, cp *finding.CodeProtocols, base finding.
 	case cp.Additive && sys && app.Runtime != "clr2":
 		// SystemDefault is 0: OR-ing replaces "OS decides" with exactly X.
 		got = code & usable
-		text = fmt.Sprintf("code ORs %s into SystemDefault (0) ⇒ exactly %s; SChannel allows %s", listOf(code), listOf(code), listOf(got))
+		text = fmt.Sprintf("code ORs %s into SystemDefault (0) ⇒ exactly %s; SChannel allows %s", listOf(code), listOf(code), allows(got))
 	case cp.Additive:
 		want := base | code
 		got = want & usable
-		text = fmt.Sprintf("code ORs %s into the default %s ⇒ %s; SChannel allows %s", listOf(code), listOf(base), listOf(want), listOf(got))
+		text = fmt.Sprintf("code ORs %s into the default %s ⇒ %s; SChannel allows %s", listOf(code), listOf(base), listOf(want), allows(got))
 	default:
 		got = code & usable
-		text = fmt.Sprintf("code sets %s; SChannel allows %s", listOf(code), listOf(got))
+		text = fmt.Sprintf("code sets %s; SChannel allows %s", listOf(code), allows(got))
 	}
 	steps = append(steps, finding.Step{Location: cp.Location, Text: text})
 	if app.Runtime == "clr2" {
 		strong = strong && code&finding.SetOf(finding.TLS10, finding.TLS11, finding.TLS12) != 0
 	}
 	return got, strong, steps
+}
+
+// allows names what SChannel lets through of the protocols the code asked
+// for: "none of them" when nothing is left.
+func allows(s finding.ProtocolSet) string {
+	if s == 0 {
+		return "none of them"
+	}
+	return listOf(s)
 }
 
 func listOf(s finding.ProtocolSet) string {

@@ -205,3 +205,19 @@ func TestOverlay(t *testing.T) {
 		t.Error("overlay modified its input")
 	}
 }
+
+// When the package turns off every protocol the code pins, the step says
+// so in words a reader understands.
+func TestPinnedProtocolsAllOffStep(t *testing.T) {
+	p, _ := policy.Builtin("tls12")
+	app := netfx("4.8")
+	app.CodeProtocols = &finding.CodeProtocols{Protocols: []finding.Protocol{tls11}, Location: finding.Location{Path: "Program.cs", StartLine: 12, StartCol: 13}}
+	got, _, steps := Offered(app, host("win10"), PackageState(p, host("win10")))
+	if got != 0 {
+		t.Fatalf("offered %s, want nothing", listOf(got))
+	}
+	last := steps[len(steps)-1].Text
+	if last != "code sets TLS 1.1; SChannel allows none of them" {
+		t.Errorf("last step = %q", last)
+	}
+}
