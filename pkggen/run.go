@@ -74,7 +74,9 @@ var ErrOutput = errors.New("unusable output folder")
 // Run builds the settings plan for every OS family, runs the requested
 // generators in pipeline order into one bundle per family, and writes each
 // bundle's README.md, manifest.json and SHA256SUMS. Generators that cannot
-// run are recorded in Bundle.Skips; a generator error stops the run.
+// run are recorded in Bundle.Skips. A generator that fails is recorded
+// there too ("failed: …") and the run goes on, so every bundle is finished;
+// the failures are returned joined, with the bundles.
 func Run(ctx context.Context, opts Options) ([]*Bundle, error) {
 	if opts.Policy == nil {
 		return nil, errors.New("no policy")
@@ -124,6 +126,7 @@ func Run(ctx context.Context, opts Options) ([]*Bundle, error) {
 		return nil, err
 	}
 	var bundles []*Bundle
+	var failures []error
 	for _, plan := range plans {
 		dir := opts.Out
 		if len(plans) > 1 {
@@ -143,7 +146,14 @@ func Run(ctx context.Context, opts Options) ([]*Bundle, error) {
 			}
 			before := len(b.Artifacts)
 			if err := g.Generate(ctx, b); err != nil {
-				return nil, fmt.Errorf("%s: %s: %w", plan.OS, g.Name(), err)
+				if ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
+				// Keep going: the other formats and bundles are still
+				// written, and the manifest and README name the failure.
+				failures = append(failures, fmt.Errorf("%s: %s: %w", plan.OS, g.Name(), err))
+				first, _, _ := strings.Cut(err.Error(), "\n")
+				b.Skips = append(b.Skips, Skip{Generator: g.Name(), Reason: "failed: " + first})
 			}
 			for _, a := range b.Artifacts[before:] {
 				b.produced = append(b.produced, produced{generator: g.Name(), path: a.Path})
@@ -154,7 +164,7 @@ func Run(ctx context.Context, opts Options) ([]*Bundle, error) {
 		}
 		bundles = append(bundles, b)
 	}
-	return bundles, nil
+	return bundles, errors.Join(failures...)
 }
 
 // prepareOut makes dir exist and be usable: empty, or Force with the files

@@ -347,3 +347,45 @@ func mapKeys(m map[string]any) []string {
 	sort.Strings(ks)
 	return ks
 }
+
+type failGen struct{ name string }
+
+func (f failGen) Name() string               { return f.name }
+func (f failGen) Skip(*pkggen.Bundle) string { return "" }
+func (f failGen) Describe() string           { return "failing " + f.name }
+func (f failGen) Generate(_ context.Context, b *pkggen.Bundle) error {
+	if err := b.WriteFile(f.name, f.name+".wxs", []byte("source")); err != nil {
+		return err
+	}
+	return errors.New("wixl: exit status 1\nEntity: line 2: parser error")
+}
+
+// A generator that fails does not cost the user the rest: every bundle is
+// finished (README, manifest, SHA256SUMS list what was written and the
+// failure), and Run still returns the error.
+func TestRunFinishesBundlesWhenAGeneratorFails(t *testing.T) {
+	o := opts(t, "tls12", []string{"win7", "win10"}, "reg", "msi")
+	o.Generators = []pkggen.Generator{fakeGen{name: "reg"}, failGen{name: "msi"}}
+	bundles, err := pkggen.Run(context.Background(), o)
+	if err == nil || !strings.Contains(err.Error(), "win7: msi: wixl") || !strings.Contains(err.Error(), "win10: msi: wixl") {
+		t.Fatalf("err = %v, want both bundles' msi failures", err)
+	}
+	if len(bundles) != 2 {
+		t.Fatalf("%d bundles, want 2", len(bundles))
+	}
+	for _, b := range bundles {
+		files := readTree(t, b.Dir)
+		for _, f := range []string{"README.md", "manifest.json", "SHA256SUMS", "reg.txt", "msi.wxs"} {
+			if _, ok := files[f]; !ok {
+				t.Errorf("%s: %s missing", b.Plan.OS, f)
+			}
+		}
+		var m struct {
+			Skipped []pkggen.Skip `json:"skipped"`
+		}
+		json.Unmarshal(files["manifest.json"], &m)
+		if len(m.Skipped) != 1 || m.Skipped[0].Generator != "msi" || m.Skipped[0].Reason != "failed: wixl: exit status 1" {
+			t.Errorf("%s: skipped %+v", b.Plan.OS, m.Skipped)
+		}
+	}
+}

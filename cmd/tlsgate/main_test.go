@@ -3,10 +3,22 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/hex"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"math/big"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,9 +26,12 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/tlsgate/tlsgate/internal/cli"
 )
@@ -43,16 +58,29 @@ func TestScripts(t *testing.T) {
 			e.Setenv("NO_COLOR", "1")
 			e.Setenv("SOURCE_DATE_EPOCH", "")
 			e.Setenv("GITHUB_ACTIONS", "")
+			// Scripts that need an external tool skip without it only
+			// when CI is empty ([!exec:tool] [!env:CI] skip).
+			e.Setenv("CI", os.Getenv("CI"))
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"jsonkeys":   cmdJSONKeys,
-			"jsonget":    cmdJSONGet,
-			"sarifcheck": cmdSARIFCheck,
-			"cmpdir":     cmdCmpDir,
-			"exits":      cmdExits,
-			"diagprefix": cmdDiagPrefix,
-			"stdoutfull": cmdStdoutFull,
+			"jsonkeys":     cmdJSONKeys,
+			"jsonget":      cmdJSONGet,
+			"sarifcheck":   cmdSARIFCheck,
+			"cmpdir":       cmdCmpDir,
+			"exits":        cmdExits,
+			"diagprefix":   cmdDiagPrefix,
+			"stdoutfull":   cmdStdoutFull,
+			"tlsserver":    cmdTLSServer,
+			"manifest":     cmdManifest,
+			"bannerserver": cmdBannerServer,
+		},
+		// [env:NAME] is true when the variable NAME is set and not empty.
+		Condition: func(cond string) (bool, error) {
+			if name, ok := strings.CutPrefix(cond, "env:"); ok {
+				return os.Getenv(name) != "", nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		RequireUniqueNames: true,
 	})
@@ -79,12 +107,18 @@ func readJSON(ts *testscript.TestScript, file string) any {
 	return v
 }
 
-// walk follows a dotted path ("runs.0.tool.driver.name"; "." is the root; "len" of an array is its length).
+// walk follows a dotted path ("runs.0.tool.driver.name"; "." is the root;
+// "len" of an array is its length), or a slash-separated one when a key
+// holds dots ("endpoints/0/protocols/TLS1.2").
 func walk(v any, path string) (any, error) {
 	if path == "." || path == "" {
 		return v, nil
 	}
-	for _, p := range strings.Split(path, ".") {
+	sep := "."
+	if strings.Contains(path, "/") { // for keys with dots: endpoints/0/protocols/TLS1.2
+		sep = "/"
+	}
+	for _, p := range strings.Split(path, sep) {
 		switch x := v.(type) {
 		case map[string]any:
 			c, ok := x[p]
@@ -162,13 +196,19 @@ func cmdJSONGet(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// sarifcheck FILE — FILE is SARIF 2.1.0 as CONTRACTS.md requires: one run,
-// tool.driver with name, version and metadata for every rule used; every
-// result with ruleId, level, message.text and one location with a
-// relative forward-slash uri and a 1-based region.
+// sarifcheck [-gate] FILE — FILE is SARIF 2.1.0 as CONTRACTS.md requires:
+// one run, tool.driver with name, version and metadata for every rule used;
+// every result with ruleId, level, message.text and one location with a
+// relative forward-slash uri and a 1-based region. With -gate, endpoint and
+// pair results (TLS1nn, TLS2nn), which have no file, may instead name the
+// endpoint as a tls://host:port uri without a region.
 func cmdSARIFCheck(ts *testscript.TestScript, neg bool, args []string) {
+	gate := len(args) > 0 && args[0] == "-gate"
+	if gate {
+		args = args[1:]
+	}
 	if neg || len(args) != 1 {
-		ts.Fatalf("usage: sarifcheck FILE")
+		ts.Fatalf("usage: sarifcheck [-gate] FILE")
 	}
 	var log struct {
 		Version string `json:"version"`
@@ -211,6 +251,13 @@ func cmdSARIFCheck(ts *testscript.TestScript, neg bool, args []string) {
 	if err := json.Unmarshal([]byte(data), &log); err != nil {
 		ts.Fatalf("%s: %v", args[0], err)
 	}
+	sch, err := sarifSchema()
+	ts.Check(err)
+	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(data))
+	ts.Check(err)
+	if err := sch.Validate(doc); err != nil {
+		ts.Fatalf("%s: not valid against the SARIF 2.1.0 schema: %v", args[0], err)
+	}
 	if log.Version != "2.1.0" {
 		ts.Fatalf("%s: version %q, want 2.1.0", args[0], log.Version)
 	}
@@ -250,8 +297,11 @@ func cmdSARIFCheck(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		pl := r.Locations[0].Physical
 		uri := pl.Artifact.URI
+		if gate && uri != nil && endpointRule.MatchString(*r.RuleID) && strings.HasPrefix(*uri, "tls://") && pl.Region == nil {
+			continue
+		}
 		if uri == nil || *uri == "" || strings.HasPrefix(*uri, "/") || strings.Contains(*uri, `\`) || strings.Contains(*uri, "://") || strings.HasPrefix(*uri, "./") {
-			ts.Fatalf("%s: artifactLocation.uri %v is not a relative forward-slash path", where, uri)
+			ts.Fatalf("%s: artifactLocation.uri %s is not a relative forward-slash path", where, strOrNil(uri))
 		}
 		rg := pl.Region
 		if rg == nil || rg.StartLine < 1 || rg.StartColumn < 1 || rg.EndLine < rg.StartLine || rg.EndColumn < 1 ||
@@ -261,10 +311,52 @@ func cmdSARIFCheck(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// cmpdir DIR1 DIR2 — the two trees hold the same files with the same bytes.
+// sarifSchema compiles the official SARIF 2.1.0 schema vendored in gate/report.
+var sarifSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
+	fh, err := os.Open(filepath.Join("..", "..", "gate", "report", "testdata", "sarif-2.1.0-rtm.5.json"))
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	doc, err := jsonschema.UnmarshalJSON(fh)
+	if err != nil {
+		return nil, err
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("sarif.json", doc); err != nil {
+		return nil, err
+	}
+	return c.Compile("sarif.json")
+})
+
+var endpointRule = regexp.MustCompile(`^TLS[12]\d\d$`)
+
+func strOrNil(p *string) string {
+	if p == nil {
+		return "(missing)"
+	}
+	return strconv.Quote(*p)
+}
+
+// cmpdir [-x GLOB]... DIR1 DIR2 — the two trees hold the same files with the
+// same bytes; files whose base name matches an -x glob only need to exist
+// in both.
 func cmdCmpDir(ts *testscript.TestScript, neg bool, args []string) {
+	var exclude []string
+	for len(args) >= 2 && args[0] == "-x" {
+		exclude = append(exclude, args[1])
+		args = args[2:]
+	}
 	if len(args) != 2 {
-		ts.Fatalf("usage: cmpdir DIR1 DIR2")
+		ts.Fatalf("usage: cmpdir [-x GLOB]... DIR1 DIR2")
+	}
+	excluded := func(name string) bool {
+		for _, g := range exclude {
+			if ok, _ := filepath.Match(g, filepath.Base(name)); ok {
+				return true
+			}
+		}
+		return false
 	}
 	list := func(dir string) map[string][]byte {
 		root := ts.MkAbs(dir)
@@ -297,7 +389,7 @@ func cmdCmpDir(ts *testscript.TestScript, neg bool, args []string) {
 		switch {
 		case !ok:
 			diffs = append(diffs, "only in "+args[0]+": "+name)
-		case !bytes.Equal(da, db):
+		case !excluded(name) && !bytes.Equal(da, db):
 			diffs = append(diffs, "differs: "+name)
 		}
 	}
@@ -409,4 +501,169 @@ func cmdStdoutFull(ts *testscript.TestScript, neg bool, args []string) {
 func fileExists(p string) bool {
 	fi, err := os.Stat(p)
 	return err == nil && !fi.IsDir()
+}
+
+// tlsserver NAME [tls10|tls12] [expired] — starts a real crypto/tls server
+// on 127.0.0.1 (an ephemeral port) for the rest of the script: $NAME is its
+// host:port and $NAME.pem (in $WORK) its self-signed certificate, for
+// --ca-file. tls12 (default) accepts TLS 1.2 and 1.3; tls10 also 1.0/1.1;
+// expired presents a certificate that expired 35 days ago.
+// It answers every handshake and closes; it is stopped when the script ends.
+func cmdTLSServer(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 {
+		ts.Fatalf("usage: tlsserver NAME [tls10|tls12] [expired]")
+	}
+	minVersion := uint16(tls.VersionTLS12)
+	now := time.Now()
+	notBefore, notAfter := now.Add(-time.Hour), now.Add(365*24*time.Hour)
+	for _, a := range args[1:] {
+		switch a {
+		case "tls10":
+			minVersion = tls.VersionTLS10
+		case "tls12":
+		case "expired":
+			notBefore, notAfter = now.Add(-400*24*time.Hour), now.Add(-35*24*time.Hour)
+		default:
+			ts.Fatalf("tlsserver: unknown option %q", a)
+		}
+	}
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	ts.Check(err)
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(now.UnixNano()),
+		Subject:               pkix.Name{CommonName: "tlsgate test server"},
+		NotBefore:             notBefore,
+		NotAfter:              notAfter,
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+		DNSNames:              []string{"localhost"},
+		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	ts.Check(err)
+	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]+".pem"), certPEM, 0o644))
+	cfg := &tls.Config{
+		Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}},
+		MinVersion:   minVersion,
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ts.Check(err)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func(c net.Conn) {
+				defer c.Close()
+				_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+				tc := tls.Server(c, cfg)
+				if tc.Handshake() == nil {
+					_, _ = io.Copy(io.Discard, io.LimitReader(tc, 1))
+				}
+			}(c)
+		}
+	}()
+	ts.Defer(func() {
+		ln.Close()
+		<-done
+	})
+	ts.Setenv(args[0], ln.Addr().String())
+}
+
+// manifest DIR — DIR/manifest.json lists every file of the bundle (all but
+// manifest.json and SHA256SUMS) with its true sha256, and SHA256SUMS agrees.
+func cmdManifest(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: manifest DIR")
+	}
+	dir := ts.MkAbs(args[0])
+	var m struct {
+		Artifacts []struct{ Kind, Path, SHA256 string } `json:"artifacts"`
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	ts.Check(err)
+	ts.Check(json.Unmarshal(data, &m))
+	listed := map[string]string{}
+	for _, a := range m.Artifacts {
+		if a.Kind == "" || a.Path == "" || strings.Contains(a.Path, `\`) || filepath.IsAbs(a.Path) {
+			ts.Fatalf("manifest: bad artifact %+v", a)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(a.Path)))
+		if err != nil {
+			ts.Fatalf("manifest lists %s: %v", a.Path, err)
+		}
+		sum := sha256.Sum256(b)
+		if got := hex.EncodeToString(sum[:]); got != a.SHA256 {
+			ts.Fatalf("manifest: %s has sha256 %s, manifest says %s", a.Path, got, a.SHA256)
+		}
+		listed[a.Path] = a.SHA256
+	}
+	ts.Check(filepath.WalkDir(dir, func(p string, de fs.DirEntry, err error) error {
+		if err != nil || de.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		if _, ok := listed[rel]; !ok && rel != "manifest.json" && rel != "SHA256SUMS" {
+			ts.Fatalf("manifest: %s is in the bundle but not in manifest.json", rel)
+		}
+		return nil
+	}))
+	sums, err := os.ReadFile(filepath.Join(dir, "SHA256SUMS"))
+	ts.Check(err)
+	seen := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(sums)), "\n") {
+		sum, name, ok := strings.Cut(strings.TrimRight(line, "\r"), "  ")
+		if !ok {
+			ts.Fatalf("SHA256SUMS: bad line %q", line)
+		}
+		name = strings.TrimPrefix(name, "*")
+		if want, ok := listed[name]; ok {
+			if want != sum {
+				ts.Fatalf("SHA256SUMS: %s %s, manifest says %s", name, sum, want)
+			}
+			seen++
+		}
+	}
+	if seen != len(listed) {
+		ts.Fatalf("SHA256SUMS covers %d of the %d artifacts", seen, len(listed))
+	}
+}
+
+// bannerserver NAME — starts a TCP server on 127.0.0.1 that answers every
+// connection with an SSH banner (non-TLS bytes) and closes; $NAME is its
+// address.
+func cmdBannerServer(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: bannerserver NAME")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ts.Check(err)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func(c net.Conn) {
+				defer c.Close()
+				_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+				_, _ = io.WriteString(c, "SSH-2.0-OpenSSH_9.6\r\n")
+				_, _ = io.Copy(io.Discard, io.LimitReader(c, 4096))
+			}(c)
+		}
+	}()
+	ts.Defer(func() {
+		ln.Close()
+		<-done
+	})
+	ts.Setenv(args[0], ln.Addr().String())
 }

@@ -50,6 +50,7 @@ type anchorSet struct {
 	// bigram has a bit for every (3rd, 4th) lower-case byte pair of a
 	// prefix: most positions are rejected by this one L1-resident lookup
 	bigram [1 << 16 / 64]uint64
+	skip   *strideFilter // first stage (prefilter.go)
 }
 
 // ignoreMarker starts an inline suppression; the anchor pass notes it too.
@@ -60,7 +61,7 @@ const anchorBits = 10
 func slot(k uint32) uint32 { return (k * 0x9E3779B1) >> (32 - anchorBits) }
 
 func newAnchorSet(needles ...[]string) *anchorSet {
-	s := &anchorSet{}
+	s := &anchorSet{skip: newStrideFilter(needles...)}
 	for _, list := range needles {
 		for _, n := range list {
 			k := uint32(n[0])<<24 | uint32(n[1])<<16 | uint32(n[2])<<8 | uint32(n[3])
@@ -97,6 +98,9 @@ var (
 // in one pass with a rolling four-byte window. It stops at the first
 // anchor; marker is then only known when it was seen before it.
 func (s *anchorSet) find(text string) (found, marker bool) {
+	if s.skip != nil {
+		return s.findStride(text) // prefilter.go
+	}
 	var h uint32
 	for i := 0; i < len(text); i++ {
 		h = h<<8 | uint32(lowerTab[text[i]])

@@ -274,6 +274,7 @@ func (a *analyzer) scan() {
 			a.ctorChain(c)
 		}
 	}()
+	var lowBuf [64]byte
 	for i := 0; i < len(a.t); i++ {
 		t := a.t[i]
 		switch t.Kind {
@@ -281,7 +282,7 @@ func (a *analyzer) scan() {
 			if len(t.Text) >= len(sinkLen) || !sinkLen[len(t.Text)] {
 				continue
 			}
-			low := strings.ToLower(t.Text)
+			low := lowerIdent(&lowBuf, t.Text) // valid until the next token
 			if sinkNames[low] {
 				a.need()
 			}

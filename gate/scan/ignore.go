@@ -26,6 +26,9 @@ type ignorePattern struct {
 	glob     string // the pattern without '!', leading '/' and trailing '/'
 	kind     int    // patExact, patSuffix, patPrefix, patGlob
 	lit      string // literal part for the fast kinds
+	// pre and suf are literal text a name matched by an unanchored glob
+	// must start and end with (a cheap rejection before path.Match)
+	pre, suf string
 }
 
 const (
@@ -92,6 +95,10 @@ func parseIgnoreLine(line string) (ignorePattern, bool) {
 		case meta == len(line)-1 && line[meta] == '*':
 			p.kind, p.lit = patPrefix, line[:meta]
 		}
+		if p.kind == patGlob && !strings.Contains(line, "\\") {
+			p.pre = line[:strings.IndexAny(line, "*?[")]
+			p.suf = line[strings.LastIndexAny(line, "*?[]")+1:]
+		}
 	}
 	return p, true
 }
@@ -121,6 +128,9 @@ func (p *ignorePattern) match(rel, name string, isDir bool) bool {
 		return strings.HasSuffix(name, p.lit)
 	case patPrefix:
 		return strings.HasPrefix(name, p.lit)
+	}
+	if !strings.HasPrefix(name, p.pre) || !strings.HasSuffix(name, p.suf) {
+		return false
 	}
 	ok, err := path.Match(p.glob, name)
 	return err == nil && ok

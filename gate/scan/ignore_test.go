@@ -65,3 +65,34 @@ func TestGitIgnoreNestedFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestGitIgnoreGlobPrefilter checks that the literal prefix/suffix
+// rejection of glob patterns never changes a match.
+func TestGitIgnoreGlobPrefilter(t *testing.T) {
+	globs := []string{"coverage*.json", "*.[Rr]e[Ss]harper", "[Tt]est[Rr]esult*", "*.mm.*", "UpgradeLog*.XML",
+		".*crunch*.local.xml", "[Dd]ebug", "*.[Pp]ublish.xml", "a]b*c", "[]a]x", "x[a-", "?*.cs", "*.g?.cs", "[!a]*.cs", "[^a]b"}
+	names := []string{"coverage.json", "coverage1.json", "coverage.xml", "x.ReSharper", "x.resharper", "x.Resharper",
+		"TestResult", "testresults.xml", "a.mm.b", "a.mm", "UpgradeLog2.XML", "UpgradeLog.xml", ".ncrunch.local.xml",
+		"Debug", "debug", "p.Publish.xml", "a]b", "a]bc", "a]bxc", "]x", "ax", "bx", "x[a-", "x.cs", ".cs", "a.g1.cs", "b.cs", "ab", "bb", ""}
+	matched := 0
+	for _, g := range globs {
+		p, ok := parseIgnoreLine(g)
+		if !ok || p.kind != patGlob {
+			t.Fatalf("%q: parsed as kind %d", g, p.kind)
+		}
+		plain := p
+		plain.pre, plain.suf = "", ""
+		for _, n := range names {
+			got, want := p.match(n, n, false), plain.match(n, n, false)
+			if got != want {
+				t.Errorf("%q on %q: %v with the literal prefilter, %v without", g, n, got, want)
+			}
+			if want {
+				matched++
+			}
+		}
+	}
+	if matched < 10 {
+		t.Fatalf("only %d matches: the test corpus does not exercise the globs", matched)
+	}
+}

@@ -330,6 +330,19 @@ func (lx *lexer) cString() {
 	}
 	lx.pos++ // opening quote
 	cs := lx.pos
+	// fast path: no escape before the closing quote, the value is the source
+	for j := lx.pos; j < lx.end; j++ {
+		if c := lx.src[j]; c == '"' {
+			if verbatim && j+1 < lx.end && lx.src[j+1] == '"' {
+				break
+			}
+			lx.pos = j + 1
+			lx.out.Toks = append(lx.out.Toks, Token{Kind: TString, Text: lx.src[start:lx.pos], Val: lx.src[cs:j], Start: start, End: lx.pos, ContentStart: cs})
+			return
+		} else if !verbatim && (c == '\\' || c == '\n') {
+			break
+		}
+	}
 	var b strings.Builder
 	for lx.pos < lx.end {
 		c := lx.src[lx.pos]

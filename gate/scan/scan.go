@@ -13,12 +13,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -82,6 +82,15 @@ func Scan(ctx context.Context, root string, opts Options) (*finding.Report, erro
 	}
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	// the scan allocates much short-lived memory (file buffers, token
+	// streams) next to a small live heap: collect less often, under a soft
+	// memory limit, unless the user tuned the collector
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(256 << 20))
 	}
 	if opts.Policy == nil {
 		p, _ := policy.Builtin("tls12")
@@ -237,15 +246,16 @@ type worker struct {
 }
 
 // readBuf returns a buffer of n bytes: the worker's reusable one when it
-// is large enough (no clearing: the read overwrites it), else a new one,
-// kept for reuse unless it is huge.
+// fits (no clearing: the read overwrites it), else a new one of exactly n
+// bytes. A buffer may end up held by the results (the decoded text aliases
+// it), so reuse is bounded to buffers at most a quarter larger than needed.
 func (w *worker) readBuf(n int64) []byte {
-	if int64(cap(w.raw)) >= n {
+	if c := int64(cap(w.raw)); c >= n && c <= n+n/4+4096 {
 		return w.raw[:n]
 	}
-	b := make([]byte, n, max(n, 64<<10))
+	b := make([]byte, n)
 	if n <= 4<<20 {
-		w.raw = b
+		w.raw = b // do not keep huge buffers alive
 	}
 	return b
 }
@@ -256,27 +266,20 @@ func (w *worker) processFile(e entry, limit int64) fileOut {
 	note := func(id, msg string) fileOut {
 		return fileOut{note: &finding.Notification{RuleID: id, Level: finding.Note, Message: msg, Location: finding.Location{Path: e.rel}}}
 	}
-	fh, err := os.Open(e.abs)
+	raw, size, regular, err := w.readFile(e.abs, limit)
 	if err != nil {
-		return note(rules.Unreadable, fmt.Sprintf("cannot read file: %v", errors.Unwrap(err)))
-	}
-	defer fh.Close()
-	st, err := fh.Stat()
-	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) && pe.Op == "open" {
+			return note(rules.Unreadable, fmt.Sprintf("cannot read file: %v", errors.Unwrap(err)))
+		}
 		return note(rules.Unreadable, fmt.Sprintf("cannot read file: %v", err))
 	}
-	if !st.Mode().IsRegular() {
+	if !regular {
 		return fileOut{}
 	}
-	if st.Size() > limit {
-		return note(rules.SkippedLarge, fmt.Sprintf("file skipped: %d bytes is over the %d-byte size limit", st.Size(), limit))
+	if size > limit {
+		return note(rules.SkippedLarge, fmt.Sprintf("file skipped: %d bytes is over the %d-byte size limit", size, limit))
 	}
-	raw := w.readBuf(st.Size())
-	n, err := io.ReadFull(fh, raw)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
-		return note(rules.Unreadable, fmt.Sprintf("cannot read file: %v", err))
-	}
-	raw = raw[:n] // a file that shrank meanwhile: what was there
 	text, enc, err := source.DecodeOwned(raw)
 	if errors.Is(err, source.ErrBinary) {
 		return note(rules.SkippedBinary, "file skipped: binary content")
@@ -295,16 +298,18 @@ func (w *worker) processFile(e entry, limit int64) fileOut {
 	}
 	out := fileOut{file: f, res: res}
 	out.supps, out.ca = fileSuppressions(f, res, &w.buf)
+	// nothing reads the comments and directives after fileSuppressions;
+	// they would keep the file's text alive
+	res.comments, res.directives = nil, nil
 	dropped := dropText(kind) && !hasRegFacts(res)
 	if dropped {
 		// the application model does not read code text: keep memory bounded
 		out.file = source.New(e.rel, kind, "", enc)
 	}
-	// the text aliases raw (UTF-8 is not copied): unless the anchor
-	// prefilter rejected the file (nothing was kept from it, not even a
-	// suppression) and its text was dropped, raw now belongs to the results
+	// the text aliases raw (UTF-8 is not copied); unless nothing that was
+	// kept can refer to it, raw now belongs to the results
 	aliased := len(raw) > 0 && len(text) > 0 && unsafe.StringData(text) == &raw[0]
-	if aliased && !(dropped && res.markerKnown && !res.marker) {
+	if aliased && !(dropped && len(res.hits) == 0 && len(res.facts) == 0 && len(res.notes) == 0 && len(out.supps) == 0 && len(out.ca) == 0) {
 		w.raw = nil
 	}
 	return out
@@ -419,6 +424,23 @@ func walk(ctx context.Context, root string, emit func(entry)) ([]finding.Notific
 		return nil
 	})
 	return notes, editorconfigs
+}
+
+// lowerIdent returns s lower-cased as strings.ToLower does, in buf when s
+// is ASCII and fits (no allocation; the result is only valid until buf is
+// reused), else in a new string.
+func lowerIdent(buf *[64]byte, s string) string {
+	if len(s) == 0 || len(s) > len(buf) {
+		return strings.ToLower(s)
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 {
+			return strings.ToLower(s)
+		}
+		buf[i] = lowerTab[c]
+	}
+	return unsafe.String(&buf[0], len(s))
 }
 
 // levelFor decides the level of a host-dependent code finding

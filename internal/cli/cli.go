@@ -10,8 +10,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/debug"
-	"sort"
 	"strings"
 	"time"
 
@@ -194,15 +194,12 @@ func find(cmds []*Command, name string) *Command {
 
 func topUsage(w io.Writer, cmds []*Command) {
 	fmt.Fprintf(w, "tlsgate checks that .NET Framework, WinHTTP and SChannel clients and the endpoints they call\nagree on strong TLS, and generates the Windows packages that fix the hosts.\n\nusage: tlsgate <command> [flags] [args]\n\ncommands:\n")
-	names := make([]string, 0, len(cmds))
 	width := 0
 	for _, c := range cmds {
-		names = append(names, c.Name)
 		if len(c.Name) > width {
 			width = len(c.Name)
 		}
 	}
-	_ = sort.StringsAreSorted(names)
 	for _, c := range cmds {
 		fmt.Fprintf(w, "  %-*s  %s\n", width, c.Name, c.Short)
 	}
@@ -232,10 +229,10 @@ func (e *Env) OpenOutput(path string) (io.Writer, func() error, error) {
 
 // Abs resolves a path against Env.Dir.
 func (e *Env) Abs(p string) string {
-	if e.Dir == "" || p == "" || strings.HasPrefix(p, "/") {
+	if e.Dir == "" || p == "" || filepath.IsAbs(p) {
 		return p
 	}
-	return e.Dir + "/" + p
+	return filepath.Join(e.Dir, p)
 }
 
 func versionCommand() *Command {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tlsgate/tlsgate/gate/policy"
 	"github.com/tlsgate/tlsgate/pkggen"
+	"github.com/tlsgate/tlsgate/pkggen/exe"
 	"github.com/tlsgate/tlsgate/pkggen/generators"
 	"github.com/tlsgate/tlsgate/pkggen/settings"
 )
@@ -91,6 +92,9 @@ byte-identical across runs.`,
 					if gopts.SignPassword == "" {
 						return env.Fail("gen", Usagef("--sign-pkcs12 needs the password in the environment variable %s (set --sign-pass-env to use another)", *signEnv), ExitUsage)
 					}
+					if err := exe.CheckSigningKey(gopts.SignPKCS12, gopts.SignPassword); err != nil {
+						return env.Fail("gen", Usagef("--sign-pkcs12 %s: %v (is the password in %s right?)", *signP12, err, *signEnv), ExitUsage)
+					}
 				}
 				bundles, err := pkggen.Run(ctx, pkggen.Options{
 					Policy:      p,
@@ -102,7 +106,7 @@ byte-identical across runs.`,
 					Time:        when,
 					ToolVersion: ToolVersion(),
 				})
-				if err != nil {
+				if err != nil && len(bundles) == 0 {
 					var se *settings.Error
 					if errors.Is(err, pkggen.ErrNotEmpty) || errors.Is(err, pkggen.ErrOutput) || errors.As(err, &se) {
 						return env.Fail("gen", &UsageError{err}, ExitUsage)
@@ -117,6 +121,10 @@ byte-identical across runs.`,
 					for _, w := range b.Plan.Warnings {
 						env.Errorf("gen: %s: note: %s", b.Plan.OS, w)
 					}
+				}
+				if err != nil {
+					// A format failed; the bundles are complete otherwise.
+					return env.Fail("gen", err, ExitInconclusive)
 				}
 				return ExitPass
 			}

@@ -44,6 +44,8 @@ func TestGenUsage(t *testing.T) {
 		{[]string{"--policy", "tls12", "--os", "win10", "--out", "o"}, map[string]string{"SOURCE_DATE_EPOCH": "yesterday"}, "SOURCE_DATE_EPOCH"},
 		{[]string{"--policy", "tls12", "--os", "win10", "--out", "o", "extra"}, nil, "unexpected argument"},
 		{[]string{"--policy", "tls12", "--os", "win10", "--out", "o", "--sign-pkcs12", "x.p12"}, nil, "TLSGATE_SIGN_PASSWORD"},
+		{[]string{"--policy", "tls12", "--os", "win10", "--out", "o", "--format", "exe", "--sign-pkcs12", "x.p12"}, map[string]string{"TLSGATE_SIGN_PASSWORD": "pw"}, "x.p12"},
+		{[]string{"--policy", "tls12", "--os", "win10", "--out", "o", "--format", "exe", "--sign-pkcs12", "win7.yml"}, map[string]string{"TLSGATE_SIGN_PASSWORD": "pw"}, "--sign-pkcs12 win7.yml"},
 	} {
 		code, _, stderr := runGen(t, dir, tc.env, tc.args...)
 		if code != ExitUsage || !strings.Contains(stderr, tc.msg) || !strings.HasPrefix(stderr, "tlsgate: gen: ") {
@@ -185,4 +187,29 @@ func TestGenHostileNames(t *testing.T) {
 		t.Fatalf("%d files, %d scripts", n, len(scripts))
 	}
 	pscheck.Check(t, scripts...)
+}
+
+// When one format fails (here a wixl that exits 1), gen still finishes the
+// bundle — the other formats, README, manifest and SHA256SUMS — names the
+// failure, and exits 3.
+func TestGenFormatFailureKeepsTheBundle(t *testing.T) {
+	bin := t.TempDir()
+	if err := os.WriteFile(filepath.Join(bin, "wixl"), []byte("#!/bin/sh\necho 'wixl: broken' >&2\nexit 1\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	dir := t.TempDir()
+	code, out, stderr := runGen(t, dir, nil, "--policy", "tls12", "--os", "win10", "--out", "o", "--format", "reg,msi")
+	if code != ExitInconclusive || !strings.Contains(stderr, "msi") || !strings.Contains(out, "win10:") {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out, stderr)
+	}
+	for _, f := range []string{"apply.reg", "rollback.reg", "tlsgate-tls12.wxs", "README.md", "manifest.json", "SHA256SUMS"} {
+		if _, err := os.Stat(filepath.Join(dir, "o", f)); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	man, _ := os.ReadFile(filepath.Join(dir, "o", "manifest.json"))
+	if !strings.Contains(string(man), `"reason": "failed: `) {
+		t.Errorf("manifest does not record the failure:\n%s", man)
+	}
 }

@@ -78,8 +78,14 @@ func runScan(ctx context.Context, env *Env, o *scanOptions) int {
 		return ExitUsage
 	}
 	root := env.Abs(o.Path)
-	if _, err := os.Stat(root); err != nil {
+	fi, err := os.Stat(root)
+	if err != nil {
 		env.Errorf("scan: cannot read %q: %v", o.Path, errors.Unwrap(err))
+		return ExitUsage
+	}
+	if !fi.IsDir() && !fi.Mode().IsRegular() {
+		// A FIFO or device would block the read forever or never end.
+		env.Errorf("scan: cannot read %q: not a regular file or folder (%s)", o.Path, fi.Mode().Type())
 		return ExitUsage
 	}
 	polValue := o.Policy

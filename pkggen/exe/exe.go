@@ -127,12 +127,15 @@ func (g *Generator) Skip(b *pkggen.Bundle) string {
 func Names(b *pkggen.Bundle) []string {
 	var out []string
 	for _, a := range Arches {
-		out = append(out, baseName(b)+"-"+a+".exe")
+		out = append(out, BaseName(b)+"-"+a+".exe")
 	}
 	return out
 }
 
-func baseName(b *pkggen.Bundle) string {
+// BaseName is the file name stem of the bundle's programs and installer:
+// package.name, else "tlsgate-<policy>", made a safe file name. The exe and
+// the MSI share it.
+func BaseName(b *pkggen.Bundle) string {
 	name := ""
 	if b.Policy != nil {
 		name = b.Policy.Package.Name
@@ -145,7 +148,7 @@ func baseName(b *pkggen.Bundle) string {
 
 // PlanJSON is the applier.Config embedded into the program.
 func PlanJSON(b *pkggen.Bundle, version string) ([]byte, error) {
-	cfg := applier.Config{SchemaVersion: 1, Name: baseName(b), Policy: b.Plan.Policy, OS: b.Plan.OS, Version: version}
+	cfg := applier.Config{SchemaVersion: 1, Name: BaseName(b), Policy: b.Plan.Policy, OS: b.Plan.OS, Version: version}
 	for _, s := range b.Plan.Settings {
 		cfg.Settings = append(cfg.Settings, applier.Setting{
 			Hive: s.Hive, Key: s.Key, View: string(s.View), Name: s.Name, Type: s.Type,
@@ -252,7 +255,7 @@ func (g *Generator) Generate(ctx context.Context, b *pkggen.Bundle) error {
 	}
 	unsigned := map[string]string{}
 	for _, arch := range Arches {
-		name := baseName(b) + "-" + arch + ".exe"
+		name := BaseName(b) + "-" + arch + ".exe"
 		if err := writeResources(modDir, arch, name, m); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
@@ -358,7 +361,7 @@ func WriteModule(dir string, b *pkggen.Bundle, plan []byte) error {
 	if err != nil {
 		return err
 	}
-	if err := t.ExecuteTemplate(&main, "main.go.tmpl", map[string]string{"Name": baseName(b), "Policy": applier.BackupID(b.Plan.Policy), "OS": b.Plan.OS}); err != nil {
+	if err := t.ExecuteTemplate(&main, "main.go.tmpl", map[string]string{"Name": BaseName(b), "Policy": applier.BackupID(b.Plan.Policy), "OS": b.Plan.OS}); err != nil {
 		return err
 	}
 	if err := writeFile(filepath.Join(dir, "main.go"), main.Bytes()); err != nil {

@@ -312,8 +312,8 @@ func TestFileNamesAreSafe(t *testing.T) {
 	for in, want := range map[string]string{"": "tlsgate-tls12", `../../evil $(x) "q"`: "evil-x-q", ".hidden": "hidden"} {
 		b := bundle(t, "tls12", "win10")
 		b.Policy.Package.Name = in
-		if got := baseName(b); got != want {
-			t.Errorf("baseName(%q) = %q, want %q", in, got, want)
+		if got := BaseName(b); got != want {
+			t.Errorf("BaseName(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -17,6 +17,20 @@ import (
 
 // sign signs in into out, verifies out against the certificate chain in the
 // PKCS#12 file and returns the signed bytes.
+// CheckSigningKey reads the PKCS#12 file at path and opens it with
+// password, so a missing file, a file that is not PKCS#12 or a wrong
+// password is reported before anything is built.
+func CheckSigningKey(path, password string) error {
+	p12, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if _, _, _, err := pkcs12.DecodeChain(p12, password); err != nil {
+		return fmt.Errorf("not a PKCS#12 file this password opens: %w", err)
+	}
+	return nil
+}
+
 func (g *Generator) sign(ctx context.Context, tmp, in, out string, m meta) ([]byte, error) {
 	p12, err := os.ReadFile(g.opts.SignPKCS12)
 	if err != nil {

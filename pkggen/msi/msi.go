@@ -26,6 +26,7 @@ import (
 
 	"github.com/tlsgate/tlsgate/pkggen"
 	"github.com/tlsgate/tlsgate/pkggen/applier"
+	"github.com/tlsgate/tlsgate/pkggen/exe"
 	"github.com/tlsgate/tlsgate/pkggen/settings"
 	"github.com/tlsgate/tlsgate/templates"
 	"golang.org/x/text/encoding/charmap"
@@ -81,20 +82,9 @@ func (g *Generator) Describe() string {
 		"values only after a restart."
 }
 
-func baseName(b *pkggen.Bundle) string {
-	name := ""
-	if b.Policy != nil {
-		name = b.Policy.Package.Name
-	}
-	if name == "" {
-		name = "tlsgate-" + applier.BackupID(b.Plan.Policy)
-	}
-	return pkggen.SafeFileName(name)
-}
-
 // Names returns the .wxs and .msi file names of a bundle.
 func Names(b *pkggen.Bundle) (wxs, msi string) {
-	n := baseName(b)
+	n := exe.BaseName(b)
 	return n + ".wxs", n + ".msi"
 }
 
