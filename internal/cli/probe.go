@@ -166,11 +166,12 @@ func runProbe(ctx context.Context, env *Env, o *probeOptions) int {
 	if IsTerminal(env.Stderr) {
 		opts.Progress = env.Stderr
 	}
-	results := probe.Run(ctx, targets, opts)
+	// Open the output first: a bad --output must not cost a whole run.
 	w, closeOut, err := env.OpenOutput(o.Output)
 	if err != nil {
 		return fail(Usagef("%v", err))
 	}
+	results := probe.Run(ctx, targets, opts)
 	if o.Format == "json" {
 		err = probe.WriteJSON(w, results)
 	} else {
