@@ -27,6 +27,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -74,6 +75,7 @@ func TestScripts(t *testing.T) {
 			"tlsserver":    cmdTLSServer,
 			"manifest":     cmdManifest,
 			"bannerserver": cmdBannerServer,
+			"conns":        cmdConns,
 		},
 		// [env:NAME] is true when the variable NAME is set and not empty.
 		Condition: func(cond string) (bool, error) {
@@ -638,13 +640,15 @@ func cmdManifest(ts *testscript.TestScript, neg bool, args []string) {
 
 // bannerserver NAME — starts a TCP server on 127.0.0.1 that answers every
 // connection with an SSH banner (non-TLS bytes) and closes; $NAME is its
-// address.
+// address; "conns NAME N" checks how many connections it accepted.
 func cmdBannerServer(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
 		ts.Fatalf("usage: bannerserver NAME")
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	ts.Check(err)
+	count := new(atomic.Int64)
+	connCounts.Store(serverKey{ts, args[0]}, count)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -653,6 +657,7 @@ func cmdBannerServer(ts *testscript.TestScript, neg bool, args []string) {
 			if err != nil {
 				return
 			}
+			count.Add(1)
 			go func(c net.Conn) {
 				defer c.Close()
 				_ = c.SetDeadline(time.Now().Add(10 * time.Second))
@@ -666,4 +671,28 @@ func cmdBannerServer(ts *testscript.TestScript, neg bool, args []string) {
 		<-done
 	})
 	ts.Setenv(args[0], ln.Addr().String())
+}
+
+type serverKey struct {
+	ts   *testscript.TestScript
+	name string
+}
+
+// connCounts maps a script's bannerserver to its accepted-connection count.
+var connCounts sync.Map
+
+// conns NAME N — the bannerserver NAME has accepted exactly N connections.
+func cmdConns(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: conns NAME N")
+	}
+	want, err := strconv.ParseInt(args[1], 10, 64)
+	ts.Check(err)
+	v, ok := connCounts.Load(serverKey{ts, args[0]})
+	if !ok {
+		ts.Fatalf("conns: no bannerserver %s", args[0])
+	}
+	if got := v.(*atomic.Int64).Load(); got != want {
+		ts.Fatalf("bannerserver %s accepted %d connections, want %d", args[0], got, want)
+	}
 }

@@ -70,3 +70,32 @@ func TestStrideFilterKeepsAnchors(t *testing.T) {
 		t.Fatalf("degenerate corpus: %d of %d texts had an anchor, %d a marker", found, checked, markers)
 	}
 }
+
+// TestContainsMarker checks the ':'-driven marker search against
+// strings.Contains.
+func TestContainsMarker(t *testing.T) {
+	texts := []string{"", ":", "tlsgate:ignore", "xtlsgate:ignore", "tlsgate:ignor", "lsgate:ignore", "::tlsgate::ignore",
+		"// tlsgate:ignore TLS001: reason", "a: b: tlsgate:ignorex", "TLSGATE:IGNORE", "tlsgate:ignore"[:7], "tlsgate:", ":ignore tlsgate"}
+	r := rand.New(rand.NewSource(2))
+	parts := []string{":", "tls", "gate", "tlsgate", ":ignore", "ignore", " ", "tlsgate:ignore"}
+	for i := 0; i < 5000; i++ {
+		var b strings.Builder
+		for n := r.Intn(6); n > 0; n-- {
+			b.WriteString(parts[r.Intn(len(parts))])
+		}
+		texts = append(texts, b.String())
+	}
+	hits := 0
+	for _, s := range texts {
+		want := strings.Contains(s, ignoreMarker)
+		if got := containsMarker(s); got != want {
+			t.Fatalf("containsMarker(%q) = %v, want %v", s, got, want)
+		}
+		if want {
+			hits++
+		}
+	}
+	if hits == 0 || hits == len(texts) {
+		t.Fatalf("degenerate corpus: %d of %d", hits, len(texts))
+	}
+}

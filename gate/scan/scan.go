@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/bits"
 	"os"
 	"path"
 	"path/filepath"
@@ -242,22 +243,34 @@ func walkAndProcess(ctx context.Context, root string, opts Options) ([]fileOut, 
 // worker is the per-goroutine state of the file pipeline.
 type worker struct {
 	buf []byte // analyzer scratch space
-	raw []byte // read buffer, reused while no decoded text refers to it
+	// raws are reusable read buffers by size class (4 KiB, 8 KiB, …
+	// 4 MiB): a buffer the results end up referring to (the decoded text
+	// aliases it) is given up, and wastes at most half its size
+	raws [11][]byte
+	last int // class of the buffer readBuf returned last, -1 for none
 }
 
-// readBuf returns a buffer of n bytes: the worker's reusable one when it
-// fits (no clearing: the read overwrites it), else a new one of exactly n
-// bytes. A buffer may end up held by the results (the decoded text aliases
-// it), so reuse is bounded to buffers at most a quarter larger than needed.
+// readBuf returns a buffer of n bytes, reused from the worker's size class
+// when there is one (no clearing: the read overwrites it).
 func (w *worker) readBuf(n int64) []byte {
-	if c := int64(cap(w.raw)); c >= n && c <= n+n/4+4096 {
-		return w.raw[:n]
+	w.last = -1
+	if n > 4<<20 {
+		return make([]byte, n) // do not keep huge buffers alive
 	}
-	b := make([]byte, n)
-	if n <= 4<<20 {
-		w.raw = b // do not keep huge buffers alive
+	c := max(bits.Len64(uint64(max(n, 1)-1)), 12) - 12
+	if w.raws[c] == nil {
+		w.raws[c] = make([]byte, 4096<<c)
 	}
-	return b
+	w.last = c
+	return w.raws[c][:n]
+}
+
+// keepBuf gives up the buffer readBuf returned last: the results refer to it.
+func (w *worker) keepBuf() {
+	if w.last >= 0 {
+		w.raws[w.last] = nil
+		w.last = -1
+	}
 }
 
 // processFile reads, decodes and analyzes one file.
@@ -292,7 +305,7 @@ func (w *worker) processFile(e entry, limit int64) fileOut {
 	if perr != nil {
 		// an analyzer bug must not end the scan: the file is still handed to
 		// the application model, and the failure is reported
-		w.raw = nil // f.Text may alias it
+		w.keepBuf() // f.Text may alias it
 		return fileOut{file: f, res: &fileResult{}, note: &finding.Notification{RuleID: rules.ParseFailure, Level: finding.Warning,
 			Message: fmt.Sprintf("code analysis failed (%v); the code rules did not run on this file", perr), Location: finding.Location{Path: e.rel}}}
 	}
@@ -310,7 +323,7 @@ func (w *worker) processFile(e entry, limit int64) fileOut {
 	// kept can refer to it, raw now belongs to the results
 	aliased := len(raw) > 0 && len(text) > 0 && unsafe.StringData(text) == &raw[0]
 	if aliased && !(dropped && len(res.hits) == 0 && len(res.facts) == 0 && len(res.notes) == 0 && len(out.supps) == 0 && len(out.ca) == 0) {
-		w.raw = nil
+		w.keepBuf()
 	}
 	return out
 }

@@ -72,7 +72,7 @@ func fileSuppressions(f *source.File, res *fileResult, buf *[]byte) ([]inlineSup
 	var sups []inlineSupp
 	has := res.marker
 	if !res.markerKnown {
-		has = strings.Contains(f.Text, ignoreMarker)
+		has = containsMarker(f.Text) // prefilter.go
 	}
 	if has {
 		for _, m := range ignoreRe.FindAllStringSubmatchIndex(f.Text, -1) {
