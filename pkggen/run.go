@@ -197,15 +197,39 @@ func prepareOut(dir string, force bool) error {
 	if json.Unmarshal(data, &m) != nil {
 		return nil
 	}
+	parents := map[string]bool{}
 	for _, a := range m.Artifacts {
 		clean := filepath.Clean(filepath.FromSlash(a.Path))
 		if filepath.IsAbs(clean) || strings.HasPrefix(clean, "..") {
 			continue
 		}
-		os.Remove(filepath.Join(dir, clean))
+		if os.Remove(filepath.Join(dir, clean)) != nil {
+			continue
+		}
+		for d := filepath.Dir(clean); d != "." && d != string(filepath.Separator); d = filepath.Dir(d) {
+			parents[d] = true
+		}
 	}
 	os.Remove(filepath.Join(dir, "manifest.json"))
 	os.Remove(filepath.Join(dir, "SHA256SUMS"))
+	// Folders that held removed files and are now empty go too (gpo/,
+	// admx/, … of a run with more formats), deepest first; a folder with
+	// anything else in it stays (os.Remove does not remove a non-empty one).
+	var ds []string
+	for d := range parents {
+		ds = append(ds, d)
+	}
+	sort.Slice(ds, func(i, j int) bool {
+		if ni, nj := strings.Count(ds[i], string(filepath.Separator)), strings.Count(ds[j], string(filepath.Separator)); ni != nj {
+			return ni > nj
+		}
+		return ds[i] < ds[j]
+	})
+	for _, d := range ds {
+		if fi, err := os.Lstat(filepath.Join(dir, d)); err == nil && fi.IsDir() {
+			os.Remove(filepath.Join(dir, d))
+		}
+	}
 	return nil
 }
 

@@ -210,6 +210,37 @@ func TestRunOutputFolder(t *testing.T) {
 	if data, err := os.ReadFile(mine); err != nil || string(data) != "keep me" {
 		t.Errorf("user file lost: %v", err)
 	}
+
+	// Folders that only held removed files go too; one with the user's
+	// file in it, and a folder the user made, stay.
+	o.Formats = pkggen.DefaultFormats()
+	if _, err := pkggen.Run(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{"gpo", "admx", "intune"} {
+		if fi, err := os.Stat(filepath.Join(o.Out, d)); err != nil || !fi.IsDir() {
+			t.Fatalf("default formats wrote no %s/ folder: %v", d, err)
+		}
+	}
+	userFile := filepath.Join(o.Out, "admx", "mine.txt")
+	os.WriteFile(userFile, []byte("keep me"), 0o644)
+	userDir := filepath.Join(o.Out, "empty-by-user")
+	os.Mkdir(userDir, 0o755)
+	o.Formats = []string{"reg"}
+	if _, err := pkggen.Run(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{"gpo", "intune"} {
+		if _, err := os.Stat(filepath.Join(o.Out, d)); !os.IsNotExist(err) {
+			t.Errorf("empty %s/ folder of the earlier run left behind: %v", d, err)
+		}
+	}
+	if data, err := os.ReadFile(userFile); err != nil || string(data) != "keep me" {
+		t.Errorf("user file in admx/ lost: %v", err)
+	}
+	if fi, err := os.Stat(userDir); err != nil || !fi.IsDir() {
+		t.Errorf("the user's own empty folder was removed: %v", err)
+	}
 }
 
 type fakeGen struct {

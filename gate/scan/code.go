@@ -263,9 +263,10 @@ func (a *analyzer) scan() {
 	a.res.comments = append(a.res.comments, a.lx.Comments...)
 	a.res.directives = append(a.res.directives, a.lx.Directives...)
 	region := a.f.Text[a.t0():a.tEnd()]
-	hasSslMember := strings.Contains(region, "SslProtocols.")
-	hasRegistry := strings.Contains(region, "Registry") && (strings.Contains(region, "SchUseStrongCrypto") || strings.Contains(region, "SCHANNEL") || strings.Contains(region, "SystemDefaultTlsVersions") || strings.Contains(region, "SecureProtocols"))
-	hasCbType := strings.Contains(region, "RemoteCertificateValidationCallback") || strings.Contains(region, "SslPolicyErrors, bool>")
+	// containsLit is strings.Contains through the literal's rarest byte (prefilter.go)
+	hasSslMember := containsLit(region, "SslProtocols.")
+	hasRegistry := containsLit(region, "Registry") && (containsLit(region, "SchUseStrongCrypto") || containsLit(region, "SCHANNEL") || containsLit(region, "SystemDefaultTlsVersions") || containsLit(region, "SecureProtocols"))
+	hasCbType := containsLit(region, "RemoteCertificateValidationCallback") || containsLit(region, "SslPolicyErrors, bool>")
 	var chains []int
 	defer func() {
 		// after the call-site analysis, so a chain already judged through
@@ -276,7 +277,7 @@ func (a *analyzer) scan() {
 	}()
 	var lowBuf [64]byte
 	for i := 0; i < len(a.t); i++ {
-		t := a.t[i]
+		t := &a.t[i] // no copy (tokens are never modified after lexing)
 		switch t.Kind {
 		case TIdent:
 			if len(t.Text) >= len(sinkLen) || !sinkLen[len(t.Text)] {
@@ -1546,7 +1547,7 @@ func (a *analyzer) lastChainIdent(k int) string {
 // collectPolicyTypes records classes whose CheckValidationResult returns
 // true on every path (ICertificatePolicy implementations that trust all).
 func (a *analyzer) collectPolicyTypes(into map[string]bool) {
-	if !strings.Contains(a.f.Text[a.t0():a.tEnd()], "CheckValidationResult") {
+	if !containsLit(a.f.Text[a.t0():a.tEnd()], "CheckValidationResult") {
 		return
 	}
 	a.need()

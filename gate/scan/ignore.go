@@ -29,6 +29,9 @@ type ignorePattern struct {
 	// pre and suf are literal text a name matched by an unanchored glob
 	// must start and end with (a cheap rejection before path.Match)
 	pre, suf string
+	// need is literal text a path matched by an anchored pattern must
+	// contain (a cheap rejection before doublestar)
+	need string
 }
 
 const (
@@ -100,7 +103,46 @@ func parseIgnoreLine(line string) (ignorePattern, bool) {
 			p.suf = line[strings.LastIndexAny(line, "*?[]")+1:]
 		}
 	}
+	if p.anchored && !strings.ContainsAny(line, "{\\") {
+		p.need = longestLiteral(strings.TrimSuffix(line, "/**"))
+	}
 	return p, true
+}
+
+// longestLiteral returns the longest run of a doublestar pattern (without
+// braces or escapes) outside wildcards and character classes, without
+// slashes at its ends ("**/" also matches nothing): text any match must
+// contain. "" when there is none or a class is not closed.
+func longestLiteral(glob string) string {
+	best, start := "", 0
+	take := func(run string) {
+		if run = strings.Trim(run, "/"); len(run) > len(best) {
+			best = run
+		}
+	}
+	for i := 0; i < len(glob); i++ {
+		c := glob[i]
+		if c != '*' && c != '?' && c != '[' {
+			continue
+		}
+		take(glob[start:i])
+		if c == '[' {
+			// the class ends at the first ']' after its first member
+			j := i + 1
+			if j < len(glob) && (glob[j] == '!' || glob[j] == '^') {
+				j++
+			}
+			j++ // a ']' here is a member
+			k := strings.IndexByte(glob[min(j, len(glob)):], ']')
+			if k < 0 {
+				return ""
+			}
+			i = j + k
+		}
+		start = i + 1
+	}
+	take(glob[start:])
+	return best
 }
 
 // match reports whether the pattern matches rel (relative to the
@@ -110,6 +152,9 @@ func (p *ignorePattern) match(rel, name string, isDir bool) bool {
 		return false
 	}
 	if p.anchored {
+		if !strings.Contains(rel, p.need) {
+			return false
+		}
 		ok, err := doublestar.Match(p.glob, rel)
 		if err == nil && ok {
 			return true

@@ -96,3 +96,41 @@ func TestGitIgnoreGlobPrefilter(t *testing.T) {
 		t.Fatalf("only %d matches: the test corpus does not exercise the globs", matched)
 	}
 }
+
+// TestGitIgnoreAnchoredPrefilter checks that the required-literal
+// rejection of anchored patterns never changes a match.
+func TestGitIgnoreAnchoredPrefilter(t *testing.T) {
+	pats := []string{"**/[Pp]ackages/*", "!**/[Pp]ackages/build/", "**/*.HTMLClient/GeneratedArtifacts", "/rooted.cs", "docs/*.md",
+		"src/**/legacy/*.cs", "a/[]x]b/c", "a/[!x]yz/**", "x/**", "**/bin/**", "a?c/d", "a/[bc", "{a,b}/c"}
+	paths := []string{"packages/x", "src/Packages/y.cs", "src/packages", "packages/build", "a.HTMLClient/GeneratedArtifacts",
+		"x/y.HTMLClient/GeneratedArtifacts", "rooted.cs", "docs/a.md", "docs/x/a.md", "src/a/legacy/Old.cs", "src/legacy.cs",
+		"a/]b/c", "a/xb/c", "a/]xb/c", "a/ayz/q", "a/xyz/q", "x", "x/y", "bin/a", "q/bin/a", "abc/d", "a/bc", "a/c", "b/c"}
+	matched := 0
+	for _, g := range pats {
+		p, ok := parseIgnoreLine(g)
+		if !ok || !p.anchored {
+			t.Fatalf("%q: not parsed as anchored", g)
+		}
+		plain := p
+		plain.need = ""
+		for _, rel := range paths {
+			for _, dir := range []bool{false, true} {
+				got, want := p.match(rel, rel, dir), plain.match(rel, rel, dir)
+				if got != want {
+					t.Errorf("%q on %q (dir %v): %v with the literal prefilter (need %q), %v without", g, rel, dir, got, p.need, want)
+				}
+				if want {
+					matched++
+				}
+			}
+		}
+	}
+	if matched < 10 {
+		t.Fatalf("only %d matches: the corpus does not exercise the patterns", matched)
+	}
+	for g, want := range map[string]string{"**/[Pp]ackages/*": "ackages", "a/[]x]b/c": "b/c", "a/[bc": "", "docs/*.md": "docs", "**/bin/**": "bin"} {
+		if got := longestLiteral(g); got != want {
+			t.Errorf("longestLiteral(%q) = %q, want %q", g, got, want)
+		}
+	}
+}

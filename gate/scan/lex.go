@@ -207,15 +207,32 @@ func (lx *lexer) number() {
 
 var csOps = []string{"<<=", ">>=", "??=", "|||", "&&&", "^^^", "~~~", "<<<", ">>>", "=>", "==", "!=", "<=", ">=", "&&", "||", "|=", "&=", "^=", "+=", "-=", "*=", "/=", "%=", "++", "--", "->", "::", "?.", "??", "<-", ":="}
 
-func (lx *lexer) op(ops []string) {
+// opTable is an operator list indexed by first byte, in list order.
+type opTable [256][]string
+
+func newOpTable(ops []string) *opTable {
+	t := &opTable{}
+	for _, o := range ops {
+		t[o[0]] = append(t[o[0]], o)
+	}
+	return t
+}
+
+var (
+	csOpTable = newOpTable(csOps)
+	vbOpTable = newOpTable(vbOps)
+	psOpTable = newOpTable(psOps)
+)
+
+func (lx *lexer) op(ops *opTable) {
 	start := lx.pos
 	c := lx.src[lx.pos]
 	// only a few bytes start multi-byte operators: check those
 	switch c {
 	case '<', '>', '?', '|', '&', '^', '~', '=', '!', '+', '-', '*', '/', '%', ':', '.', '@', '$':
 		rest := lx.src[lx.pos:lx.end]
-		for _, o := range ops {
-			if o[0] == c && strings.HasPrefix(rest, o) {
+		for _, o := range ops[c] {
+			if strings.HasPrefix(rest, o) {
 				lx.pos += len(o)
 				lx.emit(TOp, start, "")
 				return
@@ -246,6 +263,9 @@ func (lx *lexer) runC() {
 		switch {
 		case c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v':
 			lx.pos++
+			for lx.pos < lx.end && (lx.src[lx.pos] == ' ' || lx.src[lx.pos] == '\t') {
+				lx.pos++ // indentation runs
+			}
 		case c == '/' && lx.peek(1) == '/':
 			s := lx.pos
 			lx.toEOL()
@@ -291,7 +311,7 @@ func (lx *lexer) runC() {
 		case isIdentStart(c):
 			lx.ident()
 		default:
-			lx.op(csOps)
+			lx.op(csOpTable)
 		}
 	}
 }
@@ -487,11 +507,11 @@ func (lx *lexer) runVB() {
 				lx.out.Toks[len(lx.out.Toks)-1].Text = lx.src[start+1 : lx.pos-1]
 				continue
 			}
-			lx.op(vbOps)
+			lx.op(vbOpTable)
 		case isIdentStart(c):
 			lx.ident()
 		default:
-			lx.op(vbOps)
+			lx.op(vbOpTable)
 		}
 	}
 	lx.emitNL(lx.end)
@@ -598,7 +618,7 @@ func (lx *lexer) runPS() {
 			lx.emit(TIdent, start, "")
 		default:
 			start := lx.pos
-			lx.op(psOps)
+			lx.op(psOpTable)
 			t := lx.src[start:lx.pos]
 			switch t {
 			case "(", "@(", "$(", "[":
@@ -721,7 +741,7 @@ func (lx *lexer) psVar() {
 	}
 	if lx.peek(0) == '(' {
 		lx.pos--
-		lx.op(psOps) // $(
+		lx.op(psOpTable) // $(
 		lx.depth++
 		return
 	}

@@ -69,7 +69,10 @@ func (a *analyzer) tok(i int) Token {
 }
 
 func (a *analyzer) isOp(i int, ops ...string) bool {
-	t := a.tok(i)
+	if i < 0 || i >= len(a.t) {
+		return false
+	}
+	t := &a.t[i] // no copy: this is the analyzers' hottest helper
 	if t.Kind != TOp {
 		return false
 	}
@@ -82,7 +85,10 @@ func (a *analyzer) isOp(i int, ops ...string) bool {
 }
 
 func (a *analyzer) isIdent(i int, names ...string) bool {
-	t := a.tok(i)
+	if i < 0 || i >= len(a.t) {
+		return false
+	}
+	t := &a.t[i]
 	if t.Kind != TIdent {
 		return false
 	}
@@ -119,10 +125,14 @@ func (a *analyzer) pairBrackets() {
 	var stack []int32
 	for i := range a.t {
 		a.pair[i] = -1
-		switch {
-		case isOpen(a.t[i]):
+		t := &a.t[i]
+		if t.Kind != TOp {
+			continue
+		}
+		switch t.Text { // isOpen / isClose, without copying the token
+		case "(", "[", "{", "@(", "@{", "$(":
 			stack = append(stack, int32(i))
-		case isClose(a.t[i]):
+		case ")", "]", "}":
 			if n := len(stack); n > 0 {
 				o := stack[n-1]
 				stack = stack[:n-1]
@@ -314,7 +324,7 @@ func (a *analyzer) collect() {
 	a.decls = map[string][]decl{}
 	a.meths = map[string][]method{}
 	for i := 0; i < len(a.t); i++ {
-		t := a.t[i]
+		t := &a.t[i] // no copy: collect visits every token
 		if t.Kind == TOp && (t.Text == "=" || t.Text == ":=") && i > 0 {
 			if a.isOp(i+1, "=") || a.isOp(i-1, "=", "!", "<", ">") {
 				continue
@@ -377,7 +387,7 @@ var notMethodNames = map[string]bool{
 }
 
 func (a *analyzer) collectMethod(i int) {
-	t := a.t[i]
+	t := &a.t[i]
 	switch a.lang {
 	case LangCSharp:
 		if t.Kind != TIdent || !a.isOp(i+1, "(") || notMethodNames[t.Text] {

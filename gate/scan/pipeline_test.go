@@ -1,7 +1,9 @@
 package scan
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -122,5 +124,20 @@ func TestScanWorkerCountInvariant(t *testing.T) {
 		if string(b) != want {
 			t.Fatalf("workers=%d: report differs from workers=1", n)
 		}
+	}
+}
+
+// TestScanCancelled checks that a cancelled scan ends with the context's
+// error (the streaming pipeline neither hangs nor returns a partial report).
+func TestScanCancelled(t *testing.T) {
+	dir := t.TempDir()
+	for i := 0; i < 50; i++ {
+		write(t, dir, fmt.Sprintf("d%d/C%d.cs", i%5, i), "class C { void M() { ServicePointManager.SecurityProtocol = SecurityProtocolType.Tls; } }\n")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r, err := Scan(ctx, dir, Options{})
+	if !errors.Is(err, context.Canceled) || r != nil {
+		t.Fatalf("Scan = %v, %v; want nil, context.Canceled", r, err)
 	}
 }

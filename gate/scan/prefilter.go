@@ -93,3 +93,40 @@ func containsMarker(text string) bool {
 	}
 	return false
 }
+
+// rareRank orders bytes from rare to common in C#, VB and PowerShell
+// source; bytes not listed rank in the middle.
+const rareRank = "QZXJKVWYqzxjkvwyUGBFHMOIDLN;<>,!?|&GPATSRCEgbfhmpuldcnoiarste. "
+
+// containsLit is strings.Contains(text, lit) for a literal lit, searched
+// through its rarest byte: strings.Contains scans for the first byte, and
+// literals starting with a capital letter stop it every few dozen bytes
+// of source text.
+func containsLit(text, lit string) bool {
+	if len(lit) < 2 {
+		return strings.Contains(text, lit)
+	}
+	k, best := 0, len(rareRank)
+	for i := 0; i < len(lit); i++ {
+		r := strings.IndexByte(rareRank, lit[i])
+		if r < 0 {
+			r = len(rareRank) / 2
+		}
+		if r < best {
+			k, best = i, r
+		}
+	}
+	c := lit[k]
+	for i := k; i < len(text); {
+		j := strings.IndexByte(text[i:], c)
+		if j < 0 {
+			return false
+		}
+		i += j
+		if st := i - k; st+len(lit) <= len(text) && text[st:st+len(lit)] == lit {
+			return true
+		}
+		i++
+	}
+	return false
+}

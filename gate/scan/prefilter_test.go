@@ -99,3 +99,33 @@ func TestContainsMarker(t *testing.T) {
 		t.Fatalf("degenerate corpus: %d of %d", hits, len(texts))
 	}
 }
+
+// TestContainsLit checks the rare-byte search against strings.Contains.
+func TestContainsLit(t *testing.T) {
+	lits := []string{"SslProtocols.", "Registry", "SchUseStrongCrypto", "RemoteCertificateValidationCallback", "SslPolicyErrors, bool>",
+		"CheckValidationResult", "aa", "a", "", "Vv", "..", "x.y"}
+	parts := []string{"Ssl", "Protocols", ".", "Registry", "Regis", "try", "SslPolicyErrors", ", ", "bool>", "CheckValidation", "Result",
+		"a", "V", "v", " ", "\n", "Remote", "CertificateValidationCallback", "x", "y"}
+	r := rand.New(rand.NewSource(3))
+	hits, n := 0, 0
+	for i := 0; i < 20000; i++ {
+		var b strings.Builder
+		for k := r.Intn(10); k > 0; k-- {
+			b.WriteString(parts[r.Intn(len(parts))])
+		}
+		text := b.String()
+		for _, lit := range lits {
+			want := strings.Contains(text, lit)
+			if got := containsLit(text, lit); got != want {
+				t.Fatalf("containsLit(%q, %q) = %v, want %v", text, lit, got, want)
+			}
+			n++
+			if want {
+				hits++
+			}
+		}
+	}
+	if hits == 0 || hits == n {
+		t.Fatalf("degenerate corpus: %d of %d", hits, n)
+	}
+}

@@ -14,11 +14,14 @@ import (
 // The errors are what the os package reports (*fs.PathError).
 //
 // size is the file's size; regular is false for anything else (raw is
-// then nil); raw is nil too when size is over limit.
+// then nil; a FIFO, socket or device is never read from); raw is nil too
+// when size is over limit.
 func (w *worker) readFile(name string, limit int64) (raw []byte, size int64, regular bool, err error) {
 	var fd int
 	for {
-		fd, err = syscall.Open(name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+		// O_NONBLOCK: opening a FIFO must not wait for a writer (fstat then
+		// rejects it); reads of a regular file ignore the flag.
+		fd, err = syscall.Open(name, syscall.O_RDONLY|syscall.O_CLOEXEC|syscall.O_NONBLOCK, 0)
 		if err != syscall.EINTR {
 			break
 		}

@@ -45,7 +45,8 @@ type Options struct {
 	Baseline *Baseline
 	// MaxFileSize overrides DefaultMaxFileSize when > 0.
 	MaxFileSize int64
-	// Workers bounds parallelism (0 = GOMAXPROCS).
+	// Workers bounds parallelism (0 = twice GOMAXPROCS, so that a worker
+	// waiting for a cold read leaves its CPU to another).
 	Workers int
 	// Now is the time expiries are judged against (zero = time.Now()).
 	Now time.Time
@@ -82,7 +83,7 @@ func Scan(ctx context.Context, root string, opts Options) (*finding.Report, erro
 		opts.MaxFileSize = DefaultMaxFileSize
 	}
 	if opts.Workers <= 0 {
-		opts.Workers = runtime.GOMAXPROCS(0)
+		opts.Workers = 2 * runtime.GOMAXPROCS(0)
 	}
 	// the scan allocates much short-lived memory (file buffers, token
 	// streams) next to a small live heap: collect less often, under a soft
@@ -155,7 +156,7 @@ func Scan(ctx context.Context, root string, opts Options) (*finding.Report, erro
 		fs[i].SetFingerprint()
 	}
 	ec := loadEditorConfigs(editorconfigs)
-	fs, sn := suppress(fs, outs, ec, opts)
+	fs, sn := suppress(fs, outs, ec, opts, root)
 	notes = append(notes, sn...)
 	fs = finding.Sort(fs)
 	sortNotes(notes)
@@ -203,7 +204,10 @@ func walkAndProcess(ctx context.Context, root string, opts Options) ([]fileOut, 
 		rel string
 		out fileOut
 	}
-	jobs := make(chan entry, 512)
+	// entries travel in small batches: one channel operation (and at
+	// most one goroutine wake-up) per batch instead of per file
+	const batch = 8
+	jobs := make(chan []entry, 64)
 	results := make([][]done, opts.Workers)
 	var wg sync.WaitGroup
 	for w := 0; w < opts.Workers; w++ {
@@ -212,16 +216,28 @@ func walkAndProcess(ctx context.Context, root string, opts Options) ([]fileOut, 
 			defer wg.Done()
 			var wk worker
 			var mine []done
-			for e := range jobs {
-				if ctx.Err() != nil {
-					continue // drain: the walk stops soon
+			for es := range jobs {
+				for _, e := range es {
+					if ctx.Err() != nil {
+						break // drain: the walk stops soon
+					}
+					mine = append(mine, done{e.rel, wk.processFile(e, opts.MaxFileSize)})
 				}
-				mine = append(mine, done{e.rel, wk.processFile(e, opts.MaxFileSize)})
 			}
 			results[w] = mine
 		}(w)
 	}
-	notes, editorconfigs := walk(ctx, root, func(e entry) { jobs <- e })
+	var pending []entry
+	notes, editorconfigs := walk(ctx, root, func(e entry) {
+		pending = append(pending, e)
+		if len(pending) == batch {
+			jobs <- pending
+			pending = make([]entry, 0, batch)
+		}
+	})
+	if len(pending) > 0 {
+		jobs <- pending
+	}
 	close(jobs)
 	wg.Wait()
 	n := 0
@@ -288,7 +304,7 @@ func (w *worker) processFile(e entry, limit int64) fileOut {
 		return note(rules.Unreadable, fmt.Sprintf("cannot read file: %v", err))
 	}
 	if !regular {
-		return fileOut{}
+		return note(rules.Unreadable, "file skipped: not a regular file")
 	}
 	if size > limit {
 		return note(rules.SkippedLarge, fmt.Sprintf("file skipped: %d bytes is over the %d-byte size limit", size, limit))
@@ -431,6 +447,8 @@ func walk(ctx context.Context, root string, emit func(entry)) ([]finding.Notific
 				return nil // a link to a directory inside the tree: walked at its real place
 			}
 		} else if !d.Type().IsRegular() {
+			// never opened: a FIFO would block, a device could act
+			notes = append(notes, finding.Notification{RuleID: rules.Unreadable, Level: finding.Note, Message: fmt.Sprintf("file skipped: not a regular file (%s)", d.Type()), Location: finding.Location{Path: rel}})
 			return nil
 		}
 		emit(entry{rel: rel, abs: p})

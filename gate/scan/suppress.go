@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/tlsgate/tlsgate/gate/finding"
+	"github.com/tlsgate/tlsgate/gate/policy"
 	"github.com/tlsgate/tlsgate/gate/scan/rules"
 	"github.com/tlsgate/tlsgate/gate/scan/source"
 )
@@ -60,7 +62,7 @@ var caIDs = func() []string {
 // trimCommentEnd removes comment terminators from the end of a reason.
 func trimCommentEnd(s string) string {
 	s = strings.TrimSpace(s)
-	for _, t := range []string{"-->", "*/", "#>", "*)", "%>", "--%>"} {
+	for _, t := range []string{"--%>", "-->", "*/", "#>", "*)", "*@", "%>"} {
 		s = strings.TrimSpace(strings.TrimSuffix(s, t))
 	}
 	return s
@@ -75,18 +77,31 @@ func fileSuppressions(f *source.File, res *fileResult, buf *[]byte) ([]inlineSup
 		has = containsMarker(f.Text) // prefilter.go
 	}
 	if has {
-		for _, m := range ignoreRe.FindAllStringSubmatchIndex(f.Text, -1) {
-			line, _ := f.Position(m[0])
-			ids := strings.FieldsFunc(f.Text[m[2]:m[3]], func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
-			reason := trimCommentEnd(f.Text[m[4]:m[5]])
-			sup := inlineSupp{path: f.Path, line: line, rules: ids, reason: reason}
-			if reason == "" {
-				res.notes = append(res.notes, finding.Notification{RuleID: rules.SuppressionNoReason, Level: finding.Note,
-					Message:  fmt.Sprintf("tlsgate:ignore %s has no reason and suppresses nothing", strings.Join(ids, ",")),
-					Location: finding.Location{Path: f.Path, StartLine: line}})
+		// only inside a comment of the file's language, and the reason
+		// ends where the comment does (comments.go)
+		seen := map[int]bool{} // Razor's HTML and code comments may overlap
+		for _, c := range commentSpans(f) {
+			text := f.Text[c[0]:c[1]]
+			if !strings.Contains(text, "tlsgate:ignore") {
 				continue
 			}
-			sups = append(sups, sup)
+			for _, m := range ignoreRe.FindAllStringSubmatchIndex(text, -1) {
+				if seen[c[0]+m[0]] {
+					continue
+				}
+				seen[c[0]+m[0]] = true
+				line, _ := f.Position(c[0] + m[0])
+				ids := strings.FieldsFunc(text[m[2]:m[3]], func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
+				reason := trimCommentEnd(text[m[4]:m[5]])
+				sup := inlineSupp{path: f.Path, line: line, rules: ids, reason: reason}
+				if reason == "" {
+					res.notes = append(res.notes, finding.Notification{RuleID: rules.SuppressionNoReason, Level: finding.Note,
+						Message:  fmt.Sprintf("tlsgate:ignore %s has no reason and suppresses nothing", strings.Join(ids, ",")),
+						Location: finding.Location{Path: f.Path, StartLine: line}})
+					continue
+				}
+				sups = append(sups, sup)
+			}
 		}
 	}
 	if len(res.hits) == 0 {
@@ -177,8 +192,9 @@ func memberEnd(f *source.File, off int) int {
 
 // suppress applies inline, analyzer, policy and baseline suppressions, in
 // that order, and returns the notifications about suppressions.
-func suppress(fs []finding.Finding, outs []fileOut, ec []editorConfig, opts Options) ([]finding.Finding, []finding.Notification) {
+func suppress(fs []finding.Finding, outs []fileOut, ec []editorConfig, opts Options, root string) ([]finding.Finding, []finding.Notification) {
 	var notes []finding.Notification
+	polPath := policyPath(opts.Policy.Name, root)
 	inline := map[string][]*inlineSupp{}
 	ca := map[string][]caRegion{}
 	for i := range outs {
@@ -248,7 +264,7 @@ func suppress(fs []finding.Finding, outs []fileOut, ec []editorConfig, opts Opti
 					continue
 				}
 			}
-			where := opts.Policy.Name
+			where := polPath
 			if s.Line > 0 {
 				where = fmt.Sprintf("%s:%d", where, s.Line)
 			}
@@ -261,12 +277,9 @@ func suppress(fs []finding.Finding, outs []fileOut, ec []editorConfig, opts Opti
 			f.Suppression = &finding.Suppression{Kind: "policy", Reason: s.Reason, Expires: s.Expires, Source: where}
 			break
 		}
-		if f.Suppression != nil {
-			continue
-		}
-		if opts.Baseline != nil && opts.Baseline.has(f.Fingerprint) {
-			f.Suppression = &finding.Suppression{Kind: "baseline", Reason: "recorded in the findings baseline"}
-		}
+	}
+	if opts.Baseline != nil {
+		applyBaseline(fs, opts.Baseline)
 	}
 	for _, ss := range inline {
 		for _, s := range ss {
@@ -282,8 +295,8 @@ func suppress(fs []finding.Finding, outs []fileOut, ec []editorConfig, opts Opti
 			continue
 		}
 		loc := finding.Location{}
-		if s.Line > 0 && opts.Policy.Name != "" {
-			loc = finding.Location{Path: opts.Policy.Name, StartLine: s.Line, StartCol: s.Column}
+		if s.Line > 0 && polPath != "" {
+			loc = finding.Location{Path: polPath, StartLine: s.Line, StartCol: s.Column}
 		}
 		switch {
 		case uses[k].expiredHit:
@@ -297,6 +310,62 @@ func suppress(fs []finding.Finding, outs []fileOut, ec []editorConfig, opts Opti
 	return fs, notes
 }
 
+// applyBaseline marks the findings no other suppression covers that the
+// baseline records. The baseline is a multiset: each recorded occurrence
+// of a fingerprint hides one finding, so a new copy of a recorded finding
+// (same rule, file and text) is new. Findings are matched in report order
+// (the first copies are the recorded ones); an exact duplicate, which the
+// report drops, shares the decision of the finding it duplicates.
+func applyBaseline(fs []finding.Finding, b *Baseline) {
+	left := b.counts()
+	idx := make([]int, 0, len(fs))
+	for i := range fs {
+		if fs[i].Suppression == nil {
+			idx = append(idx, i)
+		}
+	}
+	sort.SliceStable(idx, func(x, y int) bool { return finding.Compare(fs[idx[x]], fs[idx[y]]) < 0 })
+	var prev *finding.Finding
+	for _, i := range idx {
+		f := &fs[i]
+		if prev != nil && finding.Compare(*prev, *f) == 0 && prev.Fingerprint == f.Fingerprint {
+			f.Suppression = prev.Suppression
+			continue
+		}
+		prev = f
+		if left[f.Fingerprint] > 0 {
+			left[f.Fingerprint]--
+			f.Suppression = &finding.Suppression{Kind: "baseline", Reason: "recorded in the findings baseline"}
+		}
+	}
+}
+
+// policyPath is how reports name the policy file (loaded by a path relative
+// to the working directory, or absolute): like every location, relative to
+// the scanned root with forward slashes (for a single-file root, to its
+// folder). A built-in policy, or a file outside the root, keeps its name.
+func policyPath(name, root string) string {
+	if name == "" || policy.IsBuiltin(name) {
+		return name
+	}
+	base, err := filepath.Abs(root)
+	if err != nil {
+		return name
+	}
+	if st, err := os.Stat(base); err == nil && !st.IsDir() {
+		base = filepath.Dir(base)
+	}
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		return name
+	}
+	rel, err := filepath.Rel(base, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return name
+	}
+	return filepath.ToSlash(rel)
+}
+
 func hasRule(list []string, id string) bool {
 	for _, r := range list {
 		if strings.EqualFold(r, id) {
@@ -306,11 +375,12 @@ func hasRule(list []string, id string) bool {
 	return false
 }
 
-// Baseline is a set of finding fingerprints recorded with --write-baseline.
+// Baseline is a multiset of finding fingerprints recorded with
+// --write-baseline: one entry per occurrence, so findings beyond the
+// recorded count of a fingerprint are new.
 type Baseline struct {
 	SchemaVersion int             `json:"schema_version"`
 	Findings      []BaselineEntry `json:"findings"`
-	set           map[string]bool
 }
 
 // BaselineEntry is one recorded finding.
@@ -321,25 +391,23 @@ type BaselineEntry struct {
 	Message     string `json:"message,omitempty"`
 }
 
-func (b *Baseline) has(fp string) bool {
-	if b.set == nil {
-		b.set = map[string]bool{}
-		for _, e := range b.Findings {
-			b.set[e.Fingerprint] = true
-		}
+// counts returns how many occurrences of each fingerprint b records.
+func (b *Baseline) counts() map[string]int {
+	m := make(map[string]int, len(b.Findings))
+	for _, e := range b.Findings {
+		m[e.Fingerprint]++
 	}
-	return b.set[fp]
+	return m
 }
 
-// NewBaseline records the unsuppressed findings of a report.
+// NewBaseline records the unsuppressed findings of a report, one entry
+// per occurrence (identical findings share a fingerprint).
 func NewBaseline(r *finding.Report) *Baseline {
 	b := &Baseline{SchemaVersion: 1, Findings: []BaselineEntry{}}
-	seen := map[string]bool{}
 	for _, f := range r.Findings {
-		if f.Suppression != nil && f.Suppression.Kind != "baseline" || seen[f.Fingerprint] {
+		if f.Suppression != nil && f.Suppression.Kind != "baseline" {
 			continue
 		}
-		seen[f.Fingerprint] = true
 		b.Findings = append(b.Findings, BaselineEntry{Fingerprint: f.Fingerprint, RuleID: f.RuleID, Path: f.Location.Path, Message: f.Message})
 	}
 	return b

@@ -157,9 +157,6 @@ func runGate(ctx context.Context, env *Env, o *gateOptions) int {
 	for _, n := range d.Notifications {
 		env.Errorf("%s", n)
 	}
-	if err := plan.render(d, env); err != nil {
-		return env.Fail("gate", err, ExitInconclusive)
-	}
 	code := ExitPass
 	switch d.Verdict {
 	case verdict.Fail:
@@ -167,13 +164,23 @@ func runGate(ctx context.Context, env *Env, o *gateOptions) int {
 	case verdict.OutcomeUnknown:
 		code = ExitInconclusive
 	}
+	if err := plan.render(d, env); err != nil {
+		// A lost report is an operational failure (3), but a failing
+		// verdict still wins (precedence 2, 1, 3, 0).
+		code = worstCode(code, env.Fail("gate", err, ExitInconclusive))
+	}
 	return gh.publish(ctx, env, d, plan.root, plan.policyRef, o.Shard, gateSARIFShard(o.Shard), code)
 }
 
 func planGate(env *Env, o *gateOptions) (*gatePlan, error) {
 	plan := &gatePlan{root: env.Abs(o.Root)}
-	if _, err := os.Stat(plan.root); err != nil {
+	fi, err := os.Stat(plan.root)
+	if err != nil {
 		return nil, Usagef("cannot read PATH %q: %v", o.Root, err)
+	}
+	if !fi.IsDir() && !fi.Mode().IsRegular() {
+		// a named pipe would block the scan until a writer appears
+		return nil, Usagef("cannot read PATH %q: not a regular file or folder (%s)", o.Root, fi.Mode().Type())
 	}
 	pv := o.Policy
 	if pv != "" && !policy.IsBuiltin(pv) {
@@ -293,7 +300,10 @@ func writeOut(env *Env, path string, d *verdict.Decision, r func(io.Writer, *ver
 		_ = closeFn()
 		return fmt.Errorf("write report: %w", err)
 	}
-	return closeFn()
+	if err := closeFn(); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	return nil
 }
 
 // gateEndpoint is one endpoint to probe and who calls it.

@@ -126,6 +126,21 @@ byte-identical across runs.`,
 					// A format failed; the bundles are complete otherwise.
 					return env.Fail("gen", err, ExitInconclusive)
 				}
+				written := 0
+				for _, b := range bundles {
+					for _, a := range b.Artifacts {
+						if a.Kind != "readme" { // the bundle's own README.md
+							written++
+						}
+					}
+				}
+				if written == 0 {
+					// every requested format was skipped for every OS (the
+					// reasons are on stderr above): nothing to deploy is not
+					// a success
+					env.Errorf("gen: no package written: every requested format (%s) was skipped", strings.Join(formats, ","))
+					return ExitInconclusive
+				}
 				return ExitPass
 			}
 		},

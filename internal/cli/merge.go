@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/spf13/pflag"
+	"github.com/tlsgate/tlsgate/gate/verdict"
 	"github.com/tlsgate/tlsgate/internal/ghaction"
 )
 
@@ -146,10 +147,25 @@ func runMerge(ctx context.Context, env *Env, o *mergeOptions) int {
 		env.Errorf("merge: no SARIF inputs to merge")
 		return ExitUsage
 	}
+	code := ExitPass
+	if merged == nil {
+		code = sarifExitCode(sarif)
+	} else {
+		switch merged.V() {
+		case ghaction.VerdictFail:
+			code = ExitFail
+		case ghaction.VerdictPass:
+			code = ExitPass
+		default:
+			code = ExitInconclusive
+		}
+	}
+	// A lost output is an operational failure (3), but a failing verdict
+	// still wins (precedence 2, 1, 3, 0).
 	if o.SARIFOutput != "" {
 		if err := os.WriteFile(env.Abs(o.SARIFOutput), sarif, 0o644); err != nil {
-			env.Errorf("merge: %v", err)
-			return ExitInconclusive
+			env.Errorf("merge: write %s: %v", o.SARIFOutput, err)
+			code = worstCode(code, ExitInconclusive)
 		}
 	}
 	w, closeOut, err := env.OpenOutput(o.Output)
@@ -167,20 +183,7 @@ func runMerge(ctx context.Context, env *Env, o *mergeOptions) int {
 	}
 	if werr != nil {
 		env.Errorf("merge: write: %v", werr)
-		return ExitInconclusive
-	}
-	code := ExitPass
-	if merged == nil {
-		code = sarifExitCode(sarif)
-	} else {
-		switch merged.V() {
-		case ghaction.VerdictFail:
-			code = ExitFail
-		case ghaction.VerdictPass:
-			code = ExitPass
-		default:
-			code = ExitInconclusive
-		}
+		code = worstCode(code, ExitInconclusive)
 	}
 	if gh != nil {
 		root := merged.Root
@@ -232,7 +235,10 @@ func writeMerged(w io.Writer, format string, r *ghaction.Report, sarif []byte, p
 }
 
 // sarifExitCode judges SARIF-only input: 1 when an unsuppressed
-// error-level result is present, else 0.
+// error-level result is present; else 3 when any shard was inconclusive
+// (a run's properties.inconclusive is not empty, a TLS951 "endpoint
+// inconclusive" notification is present, or an invocation did not succeed);
+// else 0. An inconclusive result is never a pass.
 func sarifExitCode(sarif []byte) int {
 	var doc struct {
 		Runs []struct {
@@ -240,17 +246,42 @@ func sarifExitCode(sarif []byte) int {
 				Level        string            `json:"level"`
 				Suppressions []json.RawMessage `json:"suppressions"`
 			} `json:"results"`
+			Invocations []struct {
+				ExecutionSuccessful *bool `json:"executionSuccessful"`
+				Notifications       []struct {
+					Descriptor struct {
+						ID string `json:"id"`
+					} `json:"descriptor"`
+				} `json:"toolExecutionNotifications"`
+			} `json:"invocations"`
+			Properties struct {
+				Inconclusive []string `json:"inconclusive"`
+			} `json:"properties"`
 		} `json:"runs"`
 	}
 	if err := json.Unmarshal(sarif, &doc); err != nil {
 		return ExitInconclusive
 	}
+	code := ExitPass
 	for _, run := range doc.Runs {
 		for _, r := range run.Results {
 			if r.Level == "error" && len(r.Suppressions) == 0 {
 				return ExitFail
 			}
 		}
+		if len(run.Properties.Inconclusive) > 0 {
+			code = ExitInconclusive
+		}
+		for _, inv := range run.Invocations {
+			if inv.ExecutionSuccessful != nil && !*inv.ExecutionSuccessful {
+				code = ExitInconclusive
+			}
+			for _, n := range inv.Notifications {
+				if n.Descriptor.ID == verdict.NoteInconclusive {
+					code = ExitInconclusive
+				}
+			}
+		}
 	}
-	return ExitPass
+	return code
 }

@@ -174,3 +174,27 @@ func TestMergeGitHubPublishes(t *testing.T) {
 		t.Errorf("outputs:\n%s", outputs)
 	}
 }
+
+// SARIF-only merges judge like gate: a failing result wins, else anything
+// inconclusive (run properties, a TLS951 notification, a failed
+// invocation) is 3, never a pass.
+func TestSARIFExitCode(t *testing.T) {
+	for _, c := range []struct {
+		doc  string
+		want int
+	}{
+		{`{"runs":[{"results":[]}]}`, ExitPass},
+		{`{"runs":[{"results":[{"level":"error","suppressions":[{"kind":"inSource"}]}]}]}`, ExitPass},
+		{`{"runs":[{"results":[{"level":"warning"}]}]}`, ExitPass},
+		{`{"runs":[{"results":[],"properties":{"inconclusive":["a:443"]}}]}`, ExitInconclusive},
+		{`{"runs":[{"results":[],"invocations":[{"executionSuccessful":true,"toolExecutionNotifications":[{"descriptor":{"id":"TLS951"}}]}]}]}`, ExitInconclusive},
+		{`{"runs":[{"results":[],"invocations":[{"executionSuccessful":true,"toolExecutionNotifications":[{"descriptor":{"id":"TLS905"}}]}]}]}`, ExitPass},
+		{`{"runs":[{"results":[],"invocations":[{"executionSuccessful":false}]}]}`, ExitInconclusive},
+		{`{"runs":[{"results":[],"properties":{"inconclusive":["a:443"]}},{"results":[{"level":"error"}]}]}`, ExitFail},
+		{`not json`, ExitInconclusive},
+	} {
+		if got := sarifExitCode([]byte(c.doc)); got != c.want {
+			t.Errorf("sarifExitCode(%s) = %d, want %d", c.doc, got, c.want)
+		}
+	}
+}

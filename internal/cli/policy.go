@@ -28,12 +28,8 @@ file. A bad policy file is reported as file:line:column and exits 2.`,
 		Flags: func(fs *pflag.FlagSet) func(context.Context, *Env, []string) int {
 			return func(_ context.Context, env *Env, args []string) int {
 				switch {
-				case len(args) == 0:
-					listPolicies(env.Stdout)
-					return ExitPass
-				case args[0] == "list" && len(args) == 1:
-					listPolicies(env.Stdout)
-					return ExitPass
+				case len(args) == 0, args[0] == "list" && len(args) == 1:
+					return env.written("policy", listPolicies(env.Stdout))
 				case args[0] == "show" && len(args) <= 2:
 					value := ""
 					if len(args) == 2 {
@@ -52,8 +48,8 @@ file. A bad policy file is reported as file:line:column and exits 2.`,
 						env.Errorf("policy: %v", err)
 						return ExitInconclusive
 					}
-					_, _ = env.Stdout.Write(out)
-					return ExitPass
+					_, err = env.Stdout.Write(out)
+					return env.written("policy", err)
 				}
 				env.Errorf("policy: unexpected arguments %q (want: policy, or policy show [NAME|FILE])", args)
 				return ExitUsage
@@ -62,7 +58,10 @@ file. A bad policy file is reported as file:line:column and exits 2.`,
 	}
 }
 
-func listPolicies(w io.Writer) {
+// listPolicies writes the built-in policies to out and returns the first
+// write error.
+func listPolicies(out io.Writer) error {
+	w := &errWriter{w: out}
 	fmt.Fprintln(w, "built-in policies (tlsgate policy show NAME prints one):")
 	for _, n := range policy.Names() {
 		p, _ := policy.Builtin(n)
@@ -72,6 +71,7 @@ func listPolicies(w io.Writer) {
 		}
 		fmt.Fprintf(w, "  %-7s %s%s\n", n, strings.TrimPrefix(p.Description, n+": "), def)
 	}
+	return w.err
 }
 
 // ShowPolicy renders a resolved policy as YAML that Parse accepts and that

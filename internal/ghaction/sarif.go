@@ -128,6 +128,10 @@ func MergeSARIF(docs [][]byte) ([]byte, error) {
 		notes     []any
 		seenNote  map[string]bool
 		success   bool
+		// inconclusive unites the runs' properties.inconclusive: an
+		// inconclusive shard must stay visible in the merged run.
+		inconclusive []any
+		seenInc      map[string]bool
 	}
 	byTool := map[string]*merged{}
 	order := []string{}
@@ -148,7 +152,7 @@ func MergeSARIF(docs [][]byte) ([]byte, error) {
 			name, _ := driver["name"].(string)
 			m := byTool[name]
 			if m == nil {
-				m = &merged{run: run, ruleIndex: map[string]int{}, seen: map[string]bool{}, seenNote: map[string]bool{}, success: true}
+				m = &merged{run: run, ruleIndex: map[string]int{}, seen: map[string]bool{}, seenNote: map[string]bool{}, seenInc: map[string]bool{}, success: true}
 				byTool[name] = m
 				order = append(order, name)
 			}
@@ -192,6 +196,13 @@ func MergeSARIF(docs [][]byte) ([]byte, error) {
 				m.seen[key] = true
 				m.results = append(m.results, rm)
 			}
+			incs, _ := getMap(run, "properties")["inconclusive"].([]any)
+			for _, v := range incs {
+				if k, _ := json.Marshal(v); !m.seenInc[string(k)] {
+					m.seenInc[string(k)] = true
+					m.inconclusive = append(m.inconclusive, v)
+				}
+			}
 			invs, _ := run["invocations"].([]any)
 			for _, inv := range invs {
 				im, _ := inv.(map[string]any)
@@ -224,6 +235,14 @@ func MergeSARIF(docs [][]byte) ([]byte, error) {
 				"executionSuccessful":        m.success,
 				"toolExecutionNotifications": nonNil(m.notes),
 			}}
+		}
+		if len(m.inconclusive) > 0 {
+			props := getMap(run, "properties")
+			if props == nil {
+				props = map[string]any{}
+			}
+			props["inconclusive"] = m.inconclusive
+			run["properties"] = props
 		}
 		ad := getMap(run, "automationDetails")
 		if ad == nil {

@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/tlsgate/tlsgate/gate/finding"
 	"github.com/tlsgate/tlsgate/gate/scan/rules"
@@ -17,7 +20,8 @@ type analysis struct {
 	in        Input
 	byPath    map[string]*source.File
 	byDir     map[string][]*source.File
-	docs      map[string]*xmlDoc // parsed XML files by path
+	docs      map[string]*xmlDoc       // parsed XML files by path
+	parsed    map[*source.File]*xmlDoc // parsed ahead, in parallel (preparse)
 	projects  []*project
 	regWrites []regWrite
 	regOwner  []string // per regWrite: the project directory it belongs to
@@ -46,6 +50,7 @@ func newAnalysis(in Input) *analysis {
 func (a *analysis) run(ctx context.Context) {
 	files := append([]*source.File(nil), a.in.Files...)
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	a.preparse(files)
 	for _, f := range files {
 		if f == nil {
 			continue
@@ -104,12 +109,57 @@ func (a *analysis) run(ctx context.Context) {
 	a.buildApps()
 }
 
+// preparse parses the XML files the per-file rules read (run's switch) on
+// all CPUs ahead of the serial rules: parseXML is a pure function of the
+// file, and doc still decides when a document is used and reports its
+// syntax errors, so the result is the same.
+func (a *analysis) preparse(files []*source.File) {
+	var todo []*source.File
+	for _, f := range files {
+		if f == nil {
+			continue
+		}
+		switch f.Kind {
+		case source.Config, source.MSBuild, source.WiX:
+			if hasXMLShape(f.Text) {
+				todo = append(todo, f)
+			}
+		case source.PackagesConfig:
+			todo = append(todo, f)
+		}
+	}
+	n := min(runtime.GOMAXPROCS(0), len(todo))
+	if n < 2 {
+		return
+	}
+	docs := make([]*xmlDoc, len(todo))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < n; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(todo); i = int(next.Add(1) - 1) {
+				docs[i] = parseXML(todo[i])
+			}
+		}()
+	}
+	wg.Wait()
+	a.parsed = make(map[*source.File]*xmlDoc, len(todo))
+	for i, f := range todo {
+		a.parsed[f] = docs[i]
+	}
+}
+
 // doc parses an XML file once; a syntax error becomes a TLS908 notification.
 func (a *analysis) doc(f *source.File) *xmlDoc {
 	if d, ok := a.docs[f.Path]; ok {
 		return d
 	}
-	d := parseXML(f)
+	d, ok := a.parsed[f]
+	if !ok {
+		d = parseXML(f)
+	}
 	a.docs[f.Path] = d
 	if d.Err != nil {
 		msg := d.Err.Error()

@@ -7,7 +7,11 @@
 // application model (gate/scan/project) can read fix texts from it.
 package rules
 
-import "github.com/tlsgate/tlsgate/gate/finding"
+import (
+	"sync"
+
+	"github.com/tlsgate/tlsgate/gate/finding"
+)
 
 // Tool diagnostic ids (TLS9nn). They appear as notifications, never as results.
 const (
@@ -180,8 +184,16 @@ func ByID(id string) (finding.Rule, bool) {
 	return finding.Rule{}, false
 }
 
-// Fix returns the fix text of a rule ("" if unknown).
-func Fix(id string) string {
-	r, _ := ByID(id)
-	return r.Fix
-}
+// Fix returns the fix text of a rule ("" if unknown). The texts are
+// indexed once: the analyzers ask for every finding they report.
+func Fix(id string) string { return fixTexts()[id] }
+
+var fixTexts = sync.OnceValue(func() map[string]string {
+	m := map[string]string{}
+	for _, r := range All() {
+		if _, dup := m[r.ID]; !dup {
+			m[r.ID] = r.Fix // the first wins, as in ByID
+		}
+	}
+	return m
+})
