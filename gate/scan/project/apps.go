@@ -747,14 +747,7 @@ func (a *analysis) judgeTarget(i int, st RegistryState) {
 		return // no finding on a guess; the evidence says the target is unknown
 	}
 	host := a.in.Host
-	tv := version(app.EffectiveTarget)
-	if tv == 0 {
-		tv = 40000
-	}
-	rt := version(host.DotNet)
-	if rt == 0 {
-		rt = 40800
-	}
+	tv, rt := targetAndRuntime(app, host)
 	var strong, sys bool
 	if app.Runtime == "clr2" {
 		sys = isOne(st.SystemDefaultTlsVersions2)

@@ -59,6 +59,20 @@ func version(s string) int {
 }
 
 // versionString renders 40502 as "4.5.2" and 40800 as "4.8".
+// targetAndRuntime returns the application's effective target and the
+// host's .NET Framework runtime as version numbers (major*10000+minor*100+build):
+// no target attribute means 4.0 quirks, an unknown runtime means 4.8.
+func targetAndRuntime(app *finding.Application, host policy.Host) (target, runtime int) {
+	target, runtime = version(app.EffectiveTarget), version(host.DotNet)
+	if target == 0 {
+		target = 40000
+	}
+	if runtime == 0 {
+		runtime = 40800
+	}
+	return target, runtime
+}
+
 func versionString(v int) string {
 	s := fmt.Sprintf("%d.%d", v/10000, v/100%100)
 	if v%100 != 0 {
@@ -231,14 +245,7 @@ func Offered(app *finding.Application, host policy.Host, reg RegistryState) (fin
 		return got, false, steps
 	}
 	// .NET Framework 4.x (and Windows PowerShell 5.1, a native host ⇒ 4.0).
-	tv := version(app.EffectiveTarget)
-	if tv == 0 {
-		tv = 40000
-	}
-	rt := version(host.DotNet)
-	if rt == 0 {
-		rt = 40800
-	}
+	tv, rt := targetAndRuntime(app, host)
 	strong, sys := netfxSwitches(app, tv, rt, reg, say, at)
 	base := spmWeakDefault
 	switch {
