@@ -92,12 +92,12 @@ func commands() []*Command {
 	return []*Command{
 		scanCommand(),
 		probeCommand(),
-		versionCommand(),
-		genCommand(),
 		gateCommand(),
+		genCommand(),
 		policyCommand(),
 		mergeCommand(),
 		serveCommand(),
+		versionCommand(),
 	}
 }
 
