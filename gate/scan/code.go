@@ -891,8 +891,12 @@ func (a *analyzer) memberDefault(i int) {
 			return
 		}
 		ds := a.stmtStart(s - 1)
-		if strings.Contains(a.f.Text[a.t[ds].Start:a.t[s].Start], "const") {
+		mods := a.f.Text[a.t[ds].Start:a.t[s].Start]
+		if strings.Contains(mods, "const") {
 			return
+		}
+		if !publicRe.MatchString(mods) && !a.referencedElsewhere(n) {
+			return // a private field nothing in this file reads cannot reach a sink
 		}
 		typ, s = "SslProtocols", ds
 	case a.isOp(s-1, ","), a.initializerBrace(s - 1):
@@ -922,6 +926,21 @@ func (a *analyzer) memberDefault(i int) {
 }
 
 var sslTypeRe = regexp.MustCompile(`(^|[^\w.])SslProtocols\s*$`)
+
+// publicRe matches the access modifiers that let other files read a field.
+var publicRe = regexp.MustCompile(`\b(public|protected|internal)\b`)
+
+// referencedElsewhere reports whether the identifier at token n (a field's
+// declared name) is used anywhere else in the file.
+func (a *analyzer) referencedElsewhere(n int) bool {
+	name := a.tok(n).Text
+	for j := range a.t {
+		if j != n && a.t[j].Kind == TIdent && a.t[j].Text == name {
+			return true
+		}
+	}
+	return false
+}
 
 // mentionsMember reports whether [s, e) names a member of enum type typ
 // ("SslProtocols.Tls") or casts to it.
@@ -1191,8 +1210,19 @@ func (a *analyzer) guarded(s int) bool {
 			}
 		}
 	}
+	if sinkStateRe.MatchString(c) {
+		// "if (current policy is not already TrustAllCertsPolicy)": a test of the sink's own
+		// state names the trust-all type in a string; that string is data, not an opt-in flag.
+		c = quotedRe.ReplaceAllString(c, `""`)
+	}
 	return c != "" && guardRe.MatchString(c)
 }
+
+// sinkStateRe matches a condition that reads the certificate-validation sink itself.
+var sinkStateRe = regexp.MustCompile(`(?i)\b(CertificatePolicy|ServerCertificateValidationCallback|ServerCertificateCustomValidationCallback)\b`)
+
+// quotedRe matches single- or double-quoted string literals.
+var quotedRe = regexp.MustCompile(`"(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'`)
 
 // acceptsAll decides whether the callback expression [s, e) returns true on
 // every path. The second result is true when a ternary's condition gates it.

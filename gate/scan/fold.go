@@ -426,8 +426,9 @@ func (p *folder) ident() val {
 			}
 		}
 	}
-	// F# enum<T> x / LanguagePrimitives.EnumOfValue x
-	if a.lang == LangFSharp && (last == "enum" || last == "enumofvalue") && p.i < p.end {
+	// F# enum<T> x / LanguagePrimitives.EnumOfValue x / unbox 192 (the target type is inferred
+	// from the sink, so the integer is the value)
+	if a.lang == LangFSharp && (last == "enum" || last == "enumofvalue" || last == "unbox") && p.i < p.end {
 		v := p.unary()
 		if typ, ok := enumTypes[gen]; ok {
 			v.typ, v.enum = typ, true
@@ -466,7 +467,7 @@ func (p *folder) ident() val {
 				return v
 			}
 			return unknownVal
-		case a.lang == LangFSharp && (last == "enum" || last == "enumofvalue") && len(args) == 1:
+		case a.lang == LangFSharp && (last == "enum" || last == "enumofvalue" || last == "unbox") && len(args) == 1:
 			v, _ := a.fold(args[0][0], args[0][1], p.encl)
 			if typ, ok := enumTypes[gen]; ok {
 				v.typ, v.enum = typ, true

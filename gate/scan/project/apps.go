@@ -887,8 +887,15 @@ func (a *analysis) websiteApps() {
 		}
 		comp := d.Root.path("system.web", "compilation")
 		at, ok := comp.attr("targetFramework")
+		declaredBy := "compilation"
 		if !ok {
-			continue
+			// No <compilation targetFramework>: a live <httpRuntime targetFramework> still
+			// marks the folder as an ASP.NET application and names its target (§5.1).
+			comp = d.Root.path("system.web", "httpRuntime")
+			if at, ok = comp.attr("targetFramework"); !ok {
+				continue
+			}
+			declaredBy = "httpRuntime"
 		}
 		t, ok := parseTFM("v" + strings.TrimPrefix(strings.TrimSpace(at.Value), "v"))
 		if !ok || t.Runtime != "netfx" {
@@ -915,7 +922,7 @@ func (a *analysis) websiteApps() {
 		step := func(l finding.Location, format string, args ...any) {
 			steps = append(steps, finding.Step{Location: l, Text: fmt.Sprintf(format, args...)})
 		}
-		step(at.loc(nil), "ASP.NET web site (no project file): <compilation targetFramework=%q> is the declared target", at.Value)
+		step(at.loc(nil), "ASP.NET web site (no project file): <%s targetFramework=%q> is the declared target", declaredBy, at.Value)
 		if strings.EqualFold(path.Base(dir), "Views") || strings.Contains("/"+dir+"/", "/Areas/") {
 			continue // MVC view folders are never application roots
 		}

@@ -501,9 +501,17 @@ func (c *cfile) argValue(arg string, at int) (uint64, bool) {
 		}
 		arg = strings.TrimSpace(arg[j+1:])
 	}
-	arg = strings.TrimPrefix(arg, "&")
+	arg = strings.TrimSpace(strings.TrimPrefix(arg, "&"))
+	// C99 compound literal: &(ULONG){ FLAG_A | FLAG_B } points at its single initializer.
+	if m := compoundLitRe.FindStringSubmatch(arg); m != nil && castTypes[strings.TrimSpace(strings.TrimPrefix(m[1], "unsigned "))] {
+		if inits := splitTop(m[2]); len(inits) == 1 || len(inits) == 2 && strings.TrimSpace(inits[1]) == "" {
+			arg = strings.TrimSpace(inits[0])
+		}
+	}
 	return c.eval(arg, at, 0)
 }
+
+var compoundLitRe = regexp.MustCompile(`^\(\s*([A-Za-z_][A-Za-z0-9_ ]*?)\s*\)\s*\{([^{}]*)\}$`)
 
 var winhttpCallRe = regexp.MustCompile(`\b(WinHttpSetOption|InternetSetOption[AW]?)\s*\(`)
 
