@@ -30,6 +30,12 @@ func (e *endpoint) ask(ctx context.Context, hello []byte, wantCert bool) answer 
 	deadline := time.Now().Add(e.timeout)
 	conn, release, err := e.dial(ctx, deadline)
 	if err != nil {
+		if ctx.Err() != nil {
+			// Cancelled (or past the overall deadline) while connecting:
+			// the same answer as a cancel after the hello, not a setup
+			// problem of the endpoint.
+			return answer{End: "canceled"}
+		}
 		var se *setupError
 		errors.As(err, &se)
 		return answer{Setup: se}
