@@ -24,6 +24,11 @@ while IFS= read -r file; do
       echo "fuzz: $fn: the fuzz coordinator's deadline race (golang/go#75804), no failing input: not a failure"
       continue
     fi
+    # Print the failing input so that a CI log alone is enough to reproduce it.
+    for f in $(sed -nE 's/.*Failing input written to (testdata\/fuzz\/[^ ]+).*/\1/p' "$log"); do
+      echo "fuzz: $fn: failing input ./$dir/$f:"
+      cat "./$dir/$f"
+    done
     status=1
   done
 done < <(grep -rl --include='*_test.go' -E '^func Fuzz' . | sort)

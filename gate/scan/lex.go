@@ -326,6 +326,12 @@ func (lx *lexer) cString() {
 		}
 		lx.pos++
 	}
+	if lx.pos >= lx.end || lx.src[lx.pos] != '"' {
+		// a prefix with no string after it ("$$" at the end of a file, "$$x")
+		lx.pos = start + 1
+		lx.emit(TOp, start, "")
+		return
+	}
 	// raw string: three or more quotes
 	q := 0
 	for lx.pos+q < lx.end && lx.src[lx.pos+q] == '"' {
