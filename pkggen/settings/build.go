@@ -424,7 +424,40 @@ func Build(p *policy.Policy, os string) (Plan, error) {
 	if disS.Has(finding.TLS10) && (fam.Token == "win7" || fam.Token == "win81") {
 		plan.Warnings = append(plan.Warnings, "turning off TLS 1.0 for the server breaks RDP on unpatched Windows 7 / Server 2008 R2 hosts (needs the TLS 1.2 RDP update) and SQL Server versions without TLS 1.2 support; see the README")
 	}
+	if w := suiteWarning(p.ForbiddenCiphers, fam); w != "" && !pk.AuditOnly {
+		plan.Warnings = append(plan.Warnings, w)
+	}
 	return plan, nil
+}
+
+// suiteWarning says what the bundle leaves to the admin when the policy
+// forbids cipher-suite classes that only the SSL Cipher Suite Order policy
+// can take away from SChannel (§2.8): it is one REG_SZ list of suite names
+// that differ per OS build, and a wrong list cuts a host off, so tlsgate
+// does not write it.
+func suiteWarning(forbidden []string, fam OSFamily) string {
+	var what []string
+	for _, c := range forbidden {
+		switch strings.ToUpper(c) {
+		case "CBC_ONLY":
+			what = append(what, "CBC suites")
+		case "NO_PFS":
+			what = append(what, "suites without forward secrecy (RSA key exchange)")
+		}
+	}
+	if len(what) == 0 {
+		return ""
+	}
+	w := fmt.Sprintf("the policy forbids %s at endpoints, but this bundle does not change which suites SChannel offers: "+
+		"that takes the \"SSL Cipher Suite Order\" policy (HKLM\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002, value Functions, a REG_SZ list; reboot), "+
+		"which tlsgate leaves to you because the list must match the OS build and every peer", strings.Join(what, " and "))
+	switch fam.Token {
+	case "win7", "win81":
+		w += fmt.Sprintf("; %s has no TLS_ECDHE_RSA_WITH_AES_*_GCM suites, so an AEAD-only forward-secret list leaves it only DHE-RSA-GCM and ECDHE-ECDSA-GCM, which many servers with RSA certificates do not offer", fam.Name)
+	default:
+		w += "; on this OS `Get-TlsCipherSuite` lists the suites and `Disable-TlsCipherSuite -Name ...` removes one"
+	}
+	return w
 }
 
 func enableReason(pr finding.Protocol, role string, fam OSFamily) string {

@@ -289,3 +289,42 @@ func TestMask(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildSuiteOrderWarning: a policy that forbids CBC or non-forward-secret
+// suites says the bundle does not restrict SChannel's suite list, with the
+// Windows 7/8.1 caveat where it applies; other policies say nothing of it.
+func TestBuildSuiteOrderWarning(t *testing.T) {
+	for _, tc := range []struct {
+		policy, os string
+		want       []string // substrings of the warning; nil = no warning
+	}{
+		{"strict", "win7", []string{"CBC suites", "forward secrecy", `SSL\00010002`, "no TLS_ECDHE_RSA_WITH_AES_*_GCM"}},
+		{"strict", "win81", []string{"no TLS_ECDHE_RSA_WITH_AES_*_GCM"}},
+		{"strict", "win11", []string{"Disable-TlsCipherSuite"}},
+		{"tls12", "win10", nil},
+		{"compat", "win7", nil},
+		{"audit", "win11", nil},
+	} {
+		plan, err := Build(builtin(t, tc.policy), tc.os)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		for _, w := range plan.Warnings {
+			if strings.Contains(w, "SSL Cipher Suite Order") {
+				got = w
+			}
+		}
+		if tc.want == nil {
+			if got != "" {
+				t.Errorf("%s/%s: unexpected suite-order warning %q", tc.policy, tc.os, got)
+			}
+			continue
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s/%s: suite-order warning %q lacks %q", tc.policy, tc.os, got, w)
+			}
+		}
+	}
+}
