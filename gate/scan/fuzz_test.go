@@ -87,3 +87,17 @@ func FuzzPowerShell(f *testing.F) {
 	f.Add("@\"\n$x\n\"@\n<# c #> [Net.ServicePointManager]::SecurityProtocol = 'Tls' -bor `\n 3072 # c\n")
 	f.Fuzz(func(t *testing.T, s string) { fuzzAnalyze(t, "F.ps1", s, LangPS) })
 }
+
+func FuzzFSharp(f *testing.F) {
+	seeds(f, ".fs", ".fsx")
+	f.Add("(* c *) ServicePointManager.SecurityProtocol <- SecurityProtocolType.Tls ||| enum<SecurityProtocolType> 3072 // c\nlet x = \"\"\"raw\"\"\" + 'T\n")
+	f.Fuzz(func(t *testing.T, s string) { fuzzAnalyze(t, "F.fs", s, LangFSharp) })
+}
+
+// FuzzRazor: code blocks inside markup (.cshtml/.aspx) are cut out and
+// analyzed as C#.
+func FuzzRazor(f *testing.F) {
+	seeds(f, ".cshtml", ".aspx", ".asax")
+	f.Add("<p>@x</p>@{ ServicePointManager.SecurityProtocol = SecurityProtocolType.Tls; }\n<% var y = 1; %><script runat=\"server\">void F(){}</script>@* c *@")
+	f.Fuzz(func(t *testing.T, s string) { fuzzAnalyze(t, "F.cshtml", s, LangCSharp) })
+}
