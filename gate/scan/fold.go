@@ -531,6 +531,10 @@ func (p *folder) resolve(name string, at int) val {
 		}
 	}
 	if best < 0 {
+		// a C# property getter of this file read by name
+		if ms := a.meths[a.key(name)]; len(ms) > 0 && ms[0].prop {
+			return p.callHelper(name, nil)
+		}
 		return unknownVal
 	}
 	d := ds[best]

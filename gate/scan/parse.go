@@ -29,6 +29,7 @@ type analyzer struct {
 	// to call-site strings; psBoundUse counts their uses
 	psBound    map[string]string
 	psBoundUse int
+	psForeach  []int // token indices of "foreach ($v in", collected on first use
 	// fieldTypes maps class-level field names to their declaration text
 	fieldTypes map[string]string
 }
@@ -41,6 +42,9 @@ type method struct {
 	bs, be     int // body token range [bs, be)
 	exprBody   bool
 	start, end int // whole declaration token range
+	// prop marks a C# property getter (Name => expr; Name { get => expr; } or
+	// Name { get { return expr; } }): it is read without parentheses.
+	prop bool
 }
 
 func newAnalyzer(f *source.File, lang Lang, start, end int, res *fileResult) *analyzer {
@@ -357,6 +361,11 @@ func (a *analyzer) collect() {
 					}
 				}
 			}
+			if a.lang == LangCSharp && a.isOp(n, "}") {
+				if pn, ok := a.autoPropertyName(n); ok {
+					n = pn
+				}
+			}
 			nt = a.tok(n)
 			if nt.Kind != TIdent && nt.Kind != TVar {
 				continue
@@ -390,6 +399,10 @@ func (a *analyzer) collectMethod(i int) {
 	t := &a.t[i]
 	switch a.lang {
 	case LangCSharp:
+		if t.Kind == TIdent && !notMethodNames[t.Text] && (a.isOp(i+1, "=>") || a.isOp(i+1, "{") && a.isIdent(i+2, "get")) {
+			a.collectProperty(i)
+			return
+		}
 		if t.Kind != TIdent || !a.isOp(i+1, "(") || notMethodNames[t.Text] {
 			return
 		}
@@ -475,6 +488,60 @@ func (a *analyzer) collectMethod(i int) {
 		}
 		a.meths[a.key(m.name)] = append(a.meths[a.key(m.name)], m)
 	}
+}
+
+// collectProperty records a C# property getter declared at token i (the
+// property name): "T Name => expr;", "T Name { get => expr; }" and
+// "T Name { get { … return expr; … } }". A lambda "x => …" is not a
+// property: the token before the name must end a type (an identifier that is
+// not a keyword, or >, ], ?).
+func (a *analyzer) collectProperty(i int) {
+	p := a.tok(i - 1)
+	typeEnd := p.Kind == TIdent && !notMethodNames[p.Text] && !propNotType[p.Text] ||
+		p.Kind == TOp && (p.Text == ">" || p.Text == "]" || p.Text == "?")
+	if !typeEnd {
+		return
+	}
+	m := method{name: a.t[i].Text, start: i, prop: true}
+	switch {
+	case a.isOp(i+1, "=>"):
+		m.bs, m.be, m.exprBody = i+2, a.stmtEnd(i+2), true
+	default: // Name { get … }
+		g := i + 2
+		switch {
+		case a.isOp(g+1, "=>"):
+			m.bs, m.be, m.exprBody = g+2, a.stmtEnd(g+2), true
+		case a.isOp(g+1, "{"):
+			m.bs, m.be = g+2, a.match(g+1)
+		default:
+			return // auto-property: its initializer is a declaration
+		}
+	}
+	if m.be <= m.bs {
+		return
+	}
+	m.end = m.be
+	a.meths[a.key(m.name)] = append(a.meths[a.key(m.name)], m)
+}
+
+// propNotType lists words that can precede "x =>" in a lambda or a pattern
+// and are not the end of a property type.
+var propNotType = map[string]bool{"async": true, "in": true, "out": true, "ref": true, "is": true, "and": true, "or": true, "not": true, "select": true, "where": true, "let": true, "case": true, "var": true}
+
+// autoPropertyName returns the name token of "Name { get; … }" when token c
+// is the closing brace of an accessor list without bodies (the initializer
+// after it is the property's value).
+func (a *analyzer) autoPropertyName(c int) (int, bool) {
+	o := a.matchBack(c)
+	if o <= 0 || !a.isOp(o, "{") || a.tok(o-1).Kind != TIdent {
+		return 0, false
+	}
+	for k := o + 1; k < c; k++ {
+		if !(a.isIdent(k, "get", "set", "init", "private", "protected", "internal") || a.isOp(k, ";")) {
+			return 0, false
+		}
+	}
+	return o - 1, true
 }
 
 // paramNames extracts parameter names from the token range of a parameter list.

@@ -75,6 +75,9 @@ var (
 func normKey(k string) string {
 	k = strings.TrimSpace(k)
 	k = strings.ReplaceAll(k, "/", `\`)
+	for strings.Contains(k, `\\`) {
+		k = strings.ReplaceAll(k, `\\`, `\`) // 'HKLM:\\SOFTWARE\\…' (doubled separators) names the same key
+	}
 	if i := strings.Index(strings.ToLower(k), "registry::"); i >= 0 {
 		k = k[i+len("registry::"):]
 	}
@@ -120,19 +123,20 @@ func (a *analyzer) psStr(s, e int) (string, bool) {
 		case a.isOp(j, "+"):
 		case a.isOp(j, "(") && a.isIdent(j+1, "Join-Path"):
 			cl := a.match(j)
-			var parts []string
-			for k := j + 2; k < cl; k++ {
-				if a.tok(k).Kind == TParam {
-					continue
-				}
-				x, ok := a.psStr(k, k+1)
-				if !ok {
-					return "", false
-				}
-				parts = append(parts, strings.TrimRight(x, `\`))
+			x, ok := a.joinPath(j+2, min(cl, e))
+			if !ok {
+				return "", false
 			}
-			b.WriteString(strings.Join(parts, `\`))
+			b.WriteString(x)
 			j = cl
+		case j == s && a.isIdent(j, "Join-Path"):
+			// $key = Join-Path $root $child: the command is the whole value
+			x, ok := a.joinPath(j+1, e)
+			if !ok {
+				return "", false
+			}
+			b.WriteString(x)
+			j = e
 		case t.Kind == TIdent && e == s+1:
 			b.WriteString(t.Text) // bare word argument
 		default:
@@ -140,6 +144,32 @@ func (a *analyzer) psStr(s, e int) (string, bool) {
 		}
 	}
 	return b.String(), true
+}
+
+// joinPath folds the arguments [s, e) of Join-Path (-Path / -ChildPath
+// names skipped; an argument is a word, a string, a variable or a
+// parenthesised expression such as a nested Join-Path).
+func (a *analyzer) joinPath(s, e int) (string, bool) {
+	var parts []string
+	for k := s; k < e; k++ {
+		if a.tok(k).Kind == TParam || a.isNL(k) {
+			continue
+		}
+		ve := a.bareEnd(k, e)
+		if isOpen(a.t[k]) {
+			ve = a.match(k) + 1
+		}
+		x, ok := a.psArg(k, min(ve, e))
+		if !ok {
+			return "", false
+		}
+		parts = append(parts, strings.TrimRight(x, `\`))
+		k = ve - 1
+	}
+	if len(parts) == 0 {
+		return "", false
+	}
+	return strings.Join(parts, `\`), true
 }
 
 var psVarRe = regexp.MustCompile(`\$\{([^}]+)\}|\$\(\$([A-Za-z_][\w:]*)\)|\$([A-Za-z_][\w]*(?::[A-Za-z_]\w*)?)`)
@@ -206,6 +236,21 @@ func (a *analyzer) psRegistry() {
 func (a *analyzer) psRegCmdlet(i int) {
 	if a.psRegCmdletOnce(i, -1, -1) || a.psBound != nil {
 		return
+	}
+	// inside foreach loops over known lists: evaluate once per element
+	// (foreach ($p in 'TLS 1.0','TLS 1.1') { foreach ($r in $sides) { … "$root\$p\$r" … } })
+	if envs := a.psLoopEnvs(i); len(envs) > 0 {
+		done := false
+		for _, env := range envs {
+			a.psBound = env
+			if a.psRegCmdletOnce(i, -1, -1) {
+				done = true
+			}
+			a.psBound = nil
+		}
+		if done {
+			return
+		}
 	}
 	m := a.enclosingMethod(i)
 	if m == nil || len(m.params) == 0 {
@@ -356,19 +401,92 @@ func (a *analyzer) psLoopValues(name string, at int) []string {
 		if !a.isOp(b, "{") || a.match(b) < at {
 			continue
 		}
-		var vals []string
-		for j := k + 4; j < cl; j++ {
-			switch {
-			case a.t[j].Kind == TString:
-				vals = append(vals, a.t[j].Val)
-			case a.isOp(j, ",", "@(", "(", ")"):
-			default:
-				return nil
-			}
-		}
-		return vals
+		return a.psListValues(k+4, cl, k)
 	}
 	return nil
+}
+
+// psListValues returns the strings of a literal list [s, e) — 'a','b',
+// @('a', 'b') — or of a variable assigned such a list before token at.
+func (a *analyzer) psListValues(s, e, at int) []string {
+	if e-s == 1 && a.t[s].Kind == TVar {
+		ds := a.decls[a.key(a.t[s].Val)]
+		for k := len(ds) - 1; k >= 0; k-- {
+			if ds[k].name < at {
+				return a.psListValues(ds[k].vs, ds[k].ve, ds[k].name)
+			}
+		}
+		return nil
+	}
+	var vals []string
+	for j := s; j < e; j++ {
+		switch {
+		case a.t[j].Kind == TString:
+			vals = append(vals, a.t[j].Val)
+		case a.isOp(j, ",", "@(", "(", ")") || a.isNL(j):
+		default:
+			return nil
+		}
+	}
+	return vals
+}
+
+// psLoopEnvs binds the variables of the foreach loops enclosing token i
+// whose lists are known to each combination of their elements (at most 64
+// combinations; nil when no enclosing loop has a known list).
+func (a *analyzer) psLoopEnvs(i int) []map[string]string {
+	if a.psForeach == nil {
+		a.psForeach = []int{}
+		for k := range a.t {
+			if a.isIdent(k, "foreach", "ForEach") && a.isOp(k+1, "(") && a.tok(k+2).Kind == TVar && a.isIdent(k+3, "in") {
+				a.psForeach = append(a.psForeach, k)
+			}
+		}
+	}
+	envs := []map[string]string{{}}
+	loops := 0
+	for n := len(a.psForeach) - 1; n >= 0; n-- {
+		k := a.psForeach[n]
+		if k >= i {
+			continue
+		}
+		cl := a.match(k + 1)
+		b := cl + 1
+		for b < len(a.t) && a.isNL(b) {
+			b++
+		}
+		if !a.isOp(b, "{") || a.match(b) < i {
+			continue // not enclosing i
+		}
+		vals := a.psListValues(k+4, cl, k)
+		if len(vals) == 0 {
+			continue
+		}
+		name := a.key(a.tok(k + 2).Val)
+		var next []map[string]string
+		for _, env := range envs {
+			if _, ok := env[name]; ok {
+				next = append(next, env) // an inner loop over the same name wins
+				continue
+			}
+			for _, v := range vals {
+				c := map[string]string{name: v}
+				for k2, v2 := range env {
+					c[k2] = v2
+				}
+				next = append(next, c)
+			}
+		}
+		if len(next) > 64 {
+			break
+		}
+		envs = next
+		loops++
+	}
+	if loops == 0 {
+		return nil
+	}
+	return envs
 }
 
 // bareEnd returns the index just past the PowerShell argument that starts
@@ -477,8 +595,8 @@ func (a *analyzer) psRegCmdletOnce(i, cs, ce int) bool {
 	key, ok1 := get([]string{"path", "literalpath", "pspath"}, pIdx(0))
 	boundUse = 0
 	name, ok2 := get([]string{"name"}, pIdx(1))
-	if !ok1 || !ok2 {
-		return false
+	if !ok1 || !ok2 || strings.Contains(key, "$") || strings.Contains(name, "$") {
+		return false // a variable left unexpanded in "…\$p": not a known key
 	}
 	f := source.Fact{Kind: source.RegistryWrite, Location: a.loc(i, e), RegKey: normKey(key), RegName: name}
 	if low == "remove-itemproperty" || low == "rp" {
