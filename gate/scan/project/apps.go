@@ -28,8 +28,12 @@ type appMeta struct {
 	decideSnip string
 	decideFile *source.File
 	httpTarget string // httpRuntime@targetFramework ("" when absent)
-	httpState  string // "missing", "no-attribute", "lower", "ok"
-	cfgRoot    *node  // the effective root config (after the Release transform)
+	// httpLoc/httpSnip locate a live httpRuntime@targetFramework (httpState "ok")
+	httpLoc   finding.Location
+	httpSnip  string
+	httpFile  *source.File
+	httpState string // "missing", "no-attribute", "lower", "ok"
+	cfgRoot   *node  // the effective root config (after the Release transform)
 }
 
 func isTestProject(p *project, a *analysis) bool {
@@ -396,6 +400,7 @@ func (a *analysis) httpRuntime(m *appMeta, cfg *source.File, declared tfm, step 
 	}
 	m.httpState = "ok"
 	m.decidedBy = "project"
+	m.httpLoc, m.httpSnip, m.httpFile = at.loc(hr.File), hr.snippet(), hr.File
 	step(at.loc(hr.File), "<httpRuntime targetFramework=%q> sets the runtime's target", at.Value)
 	return versionString(v)
 }
@@ -931,6 +936,12 @@ func (a *analysis) websiteApps() {
 		eff := t.Label
 		if t.Version >= 40500 {
 			eff = a.httpRuntime(m, f, t, step)
+		}
+		if m.httpState == "ok" {
+			// Without a project file nothing but <httpRuntime targetFramework> sets
+			// the runtime's target (<compilation> only selects the compiler), so it
+			// is the line that decides (CONTRACTS: the element that decides).
+			m.decideLoc, m.decideSnip, m.decideFile = m.httpLoc, m.httpSnip, m.httpFile
 		}
 		app.EffectiveTarget = eff
 		app.Evidence = steps
