@@ -1042,7 +1042,7 @@ func (a *analyzer) defaultValidator(i int) {
 	e := a.stmtEnd(vs)
 	if ok, guard := a.acceptsAll(vs, e); ok {
 		for s < i && a.isOp(s, "[") { // attributes
-			s = a.match(s) + 1
+			s = a.after(s)
 		}
 		a.reportCallback(s, e, guard)
 	}
@@ -1343,7 +1343,7 @@ func (a *analyzer) acceptsAll(s, e int) (bool, bool) {
 	if a.isIdent(s, "delegate") {
 		j := s + 1
 		if a.isOp(j, "(") {
-			j = a.match(j) + 1
+			j = a.after(j)
 		}
 		if a.isOp(j, "{") {
 			return a.blockTrue(j+1, a.match(j)), false
@@ -1673,7 +1673,7 @@ func (a *analyzer) judgeSwitch(nameArg, valArg [2]int, i int) {
 	s := a.stmtStart(i)
 	e := a.stmtEnd(s)
 	if e <= i {
-		e = a.match(i+1) + 1
+		e = a.after(i + 1)
 	}
 	on := bv.boolean == 1
 	a.res.facts = append(a.res.facts, source.Fact{Kind: source.SwitchSet, Location: a.loc(s, e), Switch: name, SwitchValue: on})

@@ -168,7 +168,7 @@ func (p *folder) postfix(v val) val {
 			p.i++
 		}
 		if p.at().Kind == TOp && p.at().Text == "(" {
-			p.i = p.a.match(p.i) + 1
+			p.i = p.a.after(p.i)
 		}
 		v.ok = false
 	}
@@ -238,7 +238,7 @@ func (p *folder) primary() val {
 			}
 		case "{":
 			// a scriptblock is not a protocol value
-			p.i = a.match(p.i) + 1
+			p.i = a.after(p.i)
 			return unknownVal
 		}
 		p.i++

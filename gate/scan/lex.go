@@ -190,9 +190,8 @@ func (lx *lexer) number() {
 	start := lx.pos
 	if lx.peek(0) == '0' && (lx.peek(1)|0x20 == 'x' || lx.peek(1)|0x20 == 'b') {
 		lx.pos += 2
-	}
-	if lx.lang == LangVB && lx.peek(0) == '&' {
-		lx.pos += 2 // &H / &O / &B
+	} else if lx.lang == LangVB && lx.peek(0) == '&' {
+		lx.pos = min(lx.pos+2, lx.end) // &H / &O / &B
 	}
 	for lx.pos < lx.end {
 		c := lx.src[lx.pos]

@@ -155,6 +155,13 @@ func (a *analyzer) match(i int) int {
 	return int(a.pair[i])
 }
 
+// after returns the index just past the closer that matches the opener at i:
+// len(a.t) when the opener is never closed (hostile or truncated input), so
+// that it is always a valid exclusive end.
+func (a *analyzer) after(i int) int {
+	return min(a.match(i)+1, len(a.t))
+}
+
 // matchBack returns the index of the opener matching the closer at i (or -1).
 func (a *analyzer) matchBack(i int) int {
 	if i < 0 || i >= len(a.t) {
@@ -477,7 +484,7 @@ func (a *analyzer) collectMethod(i int) {
 		k := m.bs
 		for k < m.be && (a.isNL(k) || a.tok(k).Kind == TOp && a.tok(k).Text == "[") {
 			if a.isOp(k, "[") {
-				k = a.match(k) + 1
+				k = a.after(k)
 				continue
 			}
 			k++

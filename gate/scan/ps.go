@@ -157,7 +157,7 @@ func (a *analyzer) joinPath(s, e int) (string, bool) {
 		}
 		ve := a.bareEnd(k, e)
 		if isOpen(a.t[k]) {
-			ve = a.match(k) + 1
+			ve = a.after(k)
 		}
 		x, ok := a.psArg(k, min(ve, e))
 		if !ok {
@@ -307,7 +307,7 @@ func (a *analyzer) psCallSites(m *method) []psCall {
 				if v < e && a.tok(v).Kind != TParam {
 					ve := a.bareEnd(v, e)
 					if isOpen(a.t[v]) {
-						ve = a.match(v) + 1
+						ve = a.after(v)
 					}
 					named[t.Val] = [2]int{v, ve}
 					k = ve - 1
@@ -316,7 +316,7 @@ func (a *analyzer) psCallSites(m *method) []psCall {
 			}
 			ve := a.bareEnd(k, e)
 			if isOpen(t) {
-				ve = a.match(k) + 1
+				ve = a.after(k)
 			}
 			pos = append(pos, [2]int{k, ve})
 			k = ve - 1
@@ -533,7 +533,7 @@ func (a *analyzer) psRegCmdletOnce(i, cs, ce int) bool {
 			if k < e && a.tok(k).Kind != TParam {
 				ve := a.bareEnd(k, e)
 				if isOpen(a.t[k]) {
-					ve = a.match(k) + 1
+					ve = a.after(k)
 				}
 				named[t.Val] = [2]int{k, ve}
 				j = ve - 1
@@ -550,7 +550,7 @@ func (a *analyzer) psRegCmdletOnce(i, cs, ce int) bool {
 		}
 		ve := a.bareEnd(j, e)
 		if isOpen(t) {
-			ve = a.match(j) + 1
+			ve = a.after(j)
 		}
 		pos = append(pos, [2]int{j, ve})
 		j = ve - 1
